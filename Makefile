@@ -1,0 +1,17 @@
+# crm_gdpr developer commands; see README.md. Odoo 18 must be importable by python3.
+PYTHON ?= python3
+DEV = $(PYTHON) tools/dev.py
+
+.PHONY: demo test lint i18n bench screenshots
+
+demo:  ## serve a demo database at http://localhost:8069 (RESET=1 recreates it)
+	$(DEV) demo $(if $(RESET),--reset)
+
+test:  ## lint, then every test of the addon in a fresh database
+	$(DEV) test
+
+lint:  ## ruff and pylint-odoo only
+	$(DEV) lint
+
+i18n:  ## regenerate i18n/crm_gdpr.pot with Odoo's export and merge i18n/pl.po
+	$(DEV) i18n

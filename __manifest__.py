@@ -1,0 +1,32 @@
+{
+    "name": "CRM GDPR (RODO)",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "GDPR / RODO register of consents, processing activities and "
+    "personal-data breaches for Odoo CRM",
+    "author": "crm_gdpr maintainers",
+    "license": "LGPL-3",
+    "depends": [
+        "crm",
+        "privacy_lookup",
+    ],
+    "data": [
+        "security/crm_gdpr_security.xml",
+        "security/ir.model.access.csv",
+        "data/gdpr_consent_category_data.xml",
+        "data/gdpr_consent_source_data.xml",
+        "data/gdpr_withdrawal_reason_data.xml",
+        "data/gdpr_withdrawal_source_data.xml",
+        "data/gdpr_transfer_basis_data.xml",
+        "data/gdpr_channel_data.xml",
+        "data/gdpr_consent_text_data.xml",
+        "views/gdpr_consent_category_views.xml",
+        "views/gdpr_consent_source_views.xml",
+        "views/gdpr_withdrawal_reason_views.xml",
+        "views/gdpr_withdrawal_source_views.xml",
+        "views/gdpr_transfer_basis_views.xml",
+        "views/gdpr_channel_views.xml",
+        "views/gdpr_consent_text_views.xml",
+        "views/crm_gdpr_menus.xml",
+    ],
+}

@@ -1,0 +1,67 @@
+from odoo import api, fields, models
+
+
+class GdprConsentText(models.Model):
+    _name = "gdpr.consent.text"
+    _description = "GDPR Consent Text"
+    _inherit = ["mail.thread"]
+    _order = "category_id, sequence, date_start desc, id"
+
+    name = fields.Char(string="Title", required=True, translate=True, tracking=True)
+    body = fields.Html(
+        string="Consent Wording",
+        required=True,
+        translate=True,
+        sanitize_attributes=True,
+        help="The full wording the person consents to. Every consent keeps a "
+        "copy of it as it was at the moment of consent.",
+    )
+    category_id = fields.Many2one(
+        "gdpr.consent.category",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    date_start = fields.Date(
+        string="Valid From",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="Consents can be registered with this text from this date on.",
+    )
+    attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Terms Document",
+        ondelete="restrict",
+        help="The related terms or regulation document, e.g. a PDF.",
+    )
+    applies_to_addresses = fields.Boolean(
+        string="Concerns Addresses",
+        help="The consent concerns a postal address of the giver: the consent "
+        "records which one.",
+    )
+    applies_to_contacts = fields.Boolean(
+        string="Concerns Contacts",
+        help="The consent concerns a contact datum of the giver (email, phone, "
+        "mobile): the consent records which one and its value.",
+    )
+    channel_ids = fields.Many2many(
+        "gdpr.channel",
+        string="Channels",
+        help="The communication channels this consent covers, e.g. email.",
+    )
+    sync_blacklist = fields.Boolean(
+        string="Synchronise Blacklist",
+        help="Withdrawing a consent given with this text puts its email on "
+        "Odoo's email blacklist (its phone number on the phone blacklist).",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", index=True)
+
+    @api.model
+    def _domain_in_force(self, date=None):
+        """Domain of the texts that can be consented to on ``date`` (today)."""
+        date = date or fields.Date.context_today(self)
+        return [("date_start", "<=", date)]

@@ -1,0 +1,7 @@
+from odoo import models
+
+
+class GdprWithdrawalSource(models.Model):
+    _name = "gdpr.withdrawal.source"
+    _description = "GDPR Consent Withdrawal Source"
+    _inherit = ["gdpr.dictionary.mixin"]

@@ -1,0 +1,45 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class GdprCommon(TransactionCase):
+    """Users of every GDPR role and a second company, without demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company_2 = cls.env["res.company"].create({"name": "GDPR Second Company"})
+        cls.user_internal = new_test_user(
+            cls.env, login="gdpr_internal", groups="base.group_user", name="Internal"
+        )
+        cls.user_sales = new_test_user(
+            cls.env,
+            login="gdpr_sales",
+            groups="sales_team.group_sale_salesman",
+            name="Salesperson",
+        )
+        cls.user_officer = new_test_user(
+            cls.env,
+            login="gdpr_officer",
+            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer",
+            name="Data Protection Officer",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="gdpr_manager",
+            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_manager",
+            name="GDPR Manager",
+        )
+        cls.user_sales_2 = new_test_user(
+            cls.env,
+            login="gdpr_sales_2",
+            groups="sales_team.group_sale_salesman",
+            name="Salesperson of company 2",
+            company_id=cls.company_2.id,
+            company_ids=[(6, 0, cls.company_2.ids)],
+        )
+        cls.category_marketing = cls.env.ref("crm_gdpr.gdpr_consent_category_marketing")
+        cls.category_newsletter = cls.env.ref(
+            "crm_gdpr.gdpr_consent_category_newsletter"
+        )

@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+"""Developer entry points of crm_gdpr: ``make demo``, ``make test``, ``make i18n``.
+
+Only the standard library is imported here, so that a missing Odoo or
+PostgreSQL is reported with a clear message instead of a traceback. Odoo
+itself is a prerequisite (an importable Odoo 18.0 Community); nothing here
+installs it.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / ".build"
+ADDONS = BUILD / "addons"
+MODULE = "crm_gdpr"
+BASE_MODULES = "crm,privacy_lookup"
+
+
+def say(message):
+    print(f"[crm_gdpr] {message}", flush=True)
+
+
+def die(message, code=2):
+    print(f"[crm_gdpr] ERROR: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------
+# Prerequisites
+# ---------------------------------------------------------------------------
+def odoo_info():
+    """Return (version, addons path of Odoo's own addons) or die clearly."""
+    probe = (
+        "import os, odoo, odoo.release as r; "
+        "print(r.version_info[0]); print(r.version); "
+        "print(os.path.join(os.path.dirname(odoo.__file__), 'addons'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        die(
+            "Odoo is not importable by this Python "
+            f"({sys.executable}). crm_gdpr needs an installed Odoo 18.0 "
+            "Community: make `python3 -c 'import odoo'` work first (see README.md)."
+        )
+    major, version, addons = proc.stdout.split()
+    if major != "18":
+        die(f"crm_gdpr needs Odoo 18.0, this Python imports Odoo {version}.")
+    return version, addons
+
+
+def addons_path(odoo_addons):
+    """A folder named ``crm_gdpr`` linking to the checkout, whatever its name."""
+    ADDONS.mkdir(parents=True, exist_ok=True)
+    link = ADDONS / MODULE
+    if link.is_symlink() or link.exists():
+        if link.resolve() != ROOT:
+            link.unlink()
+    if not link.exists():
+        link.symlink_to(ROOT, target_is_directory=True)
+    return f"{odoo_addons},{ADDONS}"
+
+
+def _pg_ok(env):
+    proc = subprocess.run(
+        ["psql", "-X", "-q", "-d", "postgres", "-tAc", "SELECT 1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.returncode == 0
+
+
+def _pg_bindir():
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def ensure_postgres():
+    """Return an environment in which libpq reaches a usable PostgreSQL.
+
+    A server reachable with the caller's settings (PGHOST, PGPORT, the local
+    socket) is used as it is. Otherwise a project-local cluster is created in
+    ``.build/pgdata`` and started on a socket in ``.build/pgsocket``.
+    """
+    env = dict(os.environ)
+    if not shutil.which("psql"):
+        die(
+            "PostgreSQL client tools are missing: install Debian's "
+            "`postgresql` package (apt-get install postgresql)."
+        )
+    if _pg_ok(env):
+        return env
+    bindir = _pg_bindir()
+    if not bindir:
+        die(
+            "no PostgreSQL server is reachable and none is installed to start "
+            "a local one: install Debian's `postgresql` package."
+        )
+    data, sock = BUILD / "pgdata", BUILD / "pgsocket"
+    env.update(PGHOST=str(sock), PGPORT="5439")
+    if _pg_ok(env):
+        return env
+    sock.mkdir(parents=True, exist_ok=True)
+    as_root = os.geteuid() == 0
+    run_as = ["runuser", "-u", "postgres", "--"] if as_root else []
+    if as_root:
+        # PostgreSQL refuses to run as root: the cluster belongs to `postgres`.
+        shutil.chown(BUILD, "postgres")
+        shutil.chown(sock, "postgres")
+    if not (data / "PG_VERSION").exists():
+        say(f"creating a project-local PostgreSQL cluster in {data}")
+        subprocess.run(
+            [
+                *run_as,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    say(f"starting the project-local PostgreSQL on {sock}")
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(BUILD / "postgresql.log"),
+            "-w",
+            "-o",
+            f"-k {sock} -c listen_addresses='' -p 5439",
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    role = os.environ.get("USER") or "root"
+    subprocess.run(
+        [
+            "psql",
+            "-X",
+            "-q",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            f'CREATE ROLE "{role}" SUPERUSER LOGIN',
+        ],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if not _pg_ok(env):
+        die("the project-local PostgreSQL did not start: see .build/postgresql.log")
+    return env
+
+
+# ---------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------
+def db_exists(env, name):
+    # psql interpolates :'n' only in commands read from its input.
+    proc = subprocess.run(
+        ["psql", "-X", "-d", "postgres", "-tA", "-v", f"n={name}"],
+        input="SELECT 1 FROM pg_database WHERE datname = :'n';",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() == "1"
+
+
+def drop_db(env, name):
+    subprocess.run(["dropdb", "--if-exists", "--force", name], env=env, check=True)
+
+
+def odoo_cmd(path, db, *args):
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        "--addons-path",
+        path,
+        "-d",
+        db,
+        "--db-filter",
+        f"^{re.escape(db)}$",
+        *args,
+    ]
+
+
+def run_odoo(env, cmd, log_name):
+    """Run an Odoo command; fail when it fails or logs an error."""
+    log = BUILD / log_name
+    with log.open("w") as handle:
+        proc = subprocess.run(
+            cmd, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False
+        )
+    text = log.read_text(errors="replace")
+    errors = [
+        line for line in text.splitlines() if re.search(r" (ERROR|CRITICAL) ", line)
+    ]
+    if proc.returncode or errors:
+        print("\n".join(errors[:40]) or text[-4000:], file=sys.stderr)
+        die(f"`{' '.join(cmd[2:6])} ...` failed, full log in {log}", code=1)
+
+
+def template(env, path, version, demo):
+    """A database with crm installed, kept between runs to save time."""
+    digest = hashlib.sha1(f"{version}{BASE_MODULES}".encode()).hexdigest()[:8]
+    name = f"crm_gdpr_tmpl_{'demo' if demo else 'nodemo'}_{digest}"
+    if not db_exists(env, name):
+        say(f"creating the template database {name} ({BASE_MODULES})")
+        drop_db(env, name + "_tmp")
+        args = ["-i", BASE_MODULES, "--stop-after-init", "--log-level=warn"]
+        if not demo:
+            args.append("--without-demo=all")
+        run_odoo(env, odoo_cmd(path, name + "_tmp", *args), "template.log")
+        subprocess.run(
+            [
+                "psql",
+                "-X",
+                "-q",
+                "-d",
+                "postgres",
+                "-c",
+                f'ALTER DATABASE "{name}_tmp" RENAME TO "{name}"',
+            ],
+            env=env,
+            check=True,
+        )
+    return name
+
+
+def fresh_db(env, path, version, name, demo=True):
+    tmpl = template(env, path, version, demo)
+    drop_db(env, name)
+    subprocess.run(["createdb", "-T", tmpl, name], env=env, check=True)
+    say(f"installing {MODULE} in {name} ({'with' if demo else 'without'} demo data)")
+    args = ["-i", MODULE, "--stop-after-init", "--log-level=warn"]
+    if not demo:
+        args.append("--without-demo=all")
+    run_odoo(env, odoo_cmd(path, name, *args), f"install-{name}.log")
+
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
+def cmd_lint(_args):
+    say("lint: ruff")
+    subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT, check=True
+    )
+    say("lint: pylint-odoo")
+    addons_path(odoo_info()[1])
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--rcfile",
+            str(ROOT / ".pylintrc"),
+            "--disable=prefer-env-translation,missing-readme",
+            MODULE,
+        ],
+        cwd=ADDONS,
+        check=True,
+    )
+
+
+def cmd_test(args):
+    version, odoo_addons = odoo_info()
+    if not args.no_lint:
+        try:
+            cmd_lint(args)
+        except subprocess.CalledProcessError:
+            die("lint failed", code=1)
+    env = ensure_postgres()
+    path = addons_path(odoo_addons)
+    db = args.db
+    if not args.keep_db or not db_exists(env, db):
+        if not args.keep_db:
+            fresh_db(env, path, version, f"{db}_nodemo", demo=False)
+            drop_db(env, f"{db}_nodemo")
+        fresh_db(env, path, version, db, demo=True)
+    say(f"running the tests of {MODULE} in {db}")
+    targets = args.targets or [f"{MODULE}/tests"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--odoo-database={db}",
+        f"--odoo-addons-path={path}",
+        "--odoo-http",
+        "-o",
+        "python_files=test_*.py",
+        *args.pytest_args,
+        *targets,
+    ]
+    proc = subprocess.run(cmd, env=env, cwd=ADDONS, check=False)
+    sys.exit(proc.returncode)
+
+
+def cmd_demo(args):
+    version, odoo_addons = odoo_info()
+    env = ensure_postgres()
+    path = addons_path(odoo_addons)
+    db = args.db
+    if args.reset or not db_exists(env, db):
+        fresh_db(env, path, version, db, demo=True)
+    else:
+        say(
+            f"updating {MODULE} in the existing database {db} "
+            "(make demo RESET=1 recreates it)"
+        )
+        run_odoo(
+            env,
+            odoo_cmd(path, db, "-u", MODULE, "--stop-after-init", "--log-level=warn"),
+            "update-demo.log",
+        )
+    say(
+        f"Odoo serves {db} at http://localhost:{args.port} "
+        "— login: admin, password: admin"
+    )
+    say("stop it with Ctrl+C")
+    proc = subprocess.Popen(
+        odoo_cmd(
+            path, db, "--http-port", str(args.port), "--http-interface", "127.0.0.1"
+        ),
+        env=env,
+    )
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        proc.wait()
+
+
+def cmd_i18n(args):
+    version, odoo_addons = odoo_info()
+    env = ensure_postgres()
+    path = addons_path(odoo_addons)
+    db = f"{args.db}_i18n"
+    fresh_db(env, path, version, db, demo=False)
+    pot = ROOT / "i18n" / f"{MODULE}.pot"
+    run_odoo(
+        env,
+        odoo_cmd(
+            path, db, "--i18n-export", str(pot), "--modules", MODULE, "--log-level=warn"
+        ),
+        "i18n-export.log",
+    )
+    # Odoo stamps the export time; keep the file stable between runs.
+    text = re.sub(
+        r'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', "", pot.read_text()
+    )
+    pot.write_text(text)
+    pl = ROOT / "i18n" / "pl.po"
+    if pl.exists():
+        subprocess.run(
+            [
+                "msgmerge",
+                "--quiet",
+                "--update",
+                "--no-fuzzy-matching",
+                "--backup=none",
+                "--no-wrap",
+                str(pl),
+                str(pot),
+            ],
+            check=True,
+        )
+    drop_db(env, db)
+    say(f"wrote {pot.relative_to(ROOT)} and merged i18n/pl.po")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    test = sub.add_parser("test", help="lint and run the addon's tests")
+    test.add_argument("--db", default="crm_gdpr_test")
+    test.add_argument("--no-lint", action="store_true")
+    test.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="reuse the test database if it exists (no reinstall)",
+    )
+    test.add_argument("targets", nargs="*")
+    test.add_argument(
+        "--pytest-args", nargs=argparse.REMAINDER, default=[], dest="pytest_args"
+    )
+    test.set_defaults(func=cmd_test)
+    lint = sub.add_parser("lint", help="ruff and pylint-odoo")
+    lint.set_defaults(func=cmd_lint)
+    demo = sub.add_parser("demo", help="serve a demo database")
+    demo.add_argument("--db", default="crm_gdpr_demo")
+    demo.add_argument("--port", type=int, default=8069)
+    demo.add_argument("--reset", action="store_true")
+    demo.set_defaults(func=cmd_demo)
+    i18n = sub.add_parser("i18n", help="export the pot and merge pl.po")
+    i18n.add_argument("--db", default="crm_gdpr")
+    i18n.set_defaults(func=cmd_i18n)
+    args = parser.parse_args()
+    start = time.monotonic()
+    args.func(args)
+    say(f"done in {time.monotonic() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
