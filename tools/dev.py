@@ -196,7 +196,12 @@ def db_exists(env, name):
 
 
 def drop_db(env, name):
-    subprocess.run(["dropdb", "--if-exists", "--force", name], env=env, check=True)
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", name],
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def odoo_cmd(path, db, *args):
