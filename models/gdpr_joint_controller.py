@@ -10,6 +10,7 @@ class GdprJointController(models.Model):
     _description = "GDPR Joint Controller"
     _inherit = ["mail.thread"]
     _order = "register_id, sequence, id"
+    _rec_name = "partner_id"
     _check_company_auto = True
 
     register_id = fields.Many2one(
@@ -80,3 +81,11 @@ class GdprJointController(models.Model):
                         partner=line.partner_id.display_name,
                     )
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "register_id" in vals:
+            # Record rules are checked before a write; moving the line to
+            # another register must not take it out of the user's companies.
+            self.check_access("write")
+        return res

@@ -135,7 +135,12 @@ class GdprProcessingActivity(models.Model):
                     "and cannot be changed."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "register_id" in vals:
+            # Record rules are checked before a write; moving the line to
+            # another register must not take it out of the user's companies.
+            self.check_access("write")
+        return res
 
     @api.model
     def _get_limited_text_fields(self):

@@ -63,8 +63,7 @@ class GdprTransfer(models.Model):
         (
             "activity_country_uniq",
             "unique(activity_id, country_id)",
-            "A country appears only once among the transfers of a processing "
-            "activity.",
+            "A country appears only once among the transfers of a processing activity.",
         ),
     ]
 
@@ -89,6 +88,14 @@ class GdprTransfer(models.Model):
                         country=transfer.country_id.name,
                     )
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "activity_id" in vals:
+            # Record rules are checked before a write; moving the line to
+            # another register must not take it out of the user's companies.
+            self.check_access("write")
+        return res
 
     @api.model
     def _get_eea_country_codes(self):
