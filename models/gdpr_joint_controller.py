@@ -15,7 +15,6 @@ class GdprJointController(models.Model):
 
     register_id = fields.Many2one(
         "gdpr.processing.register",
-        string="Register",
         required=True,
         index=True,
         ondelete="cascade",

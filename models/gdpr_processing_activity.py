@@ -22,7 +22,6 @@ class GdprProcessingActivity(models.Model):
 
     register_id = fields.Many2one(
         "gdpr.processing.register",
-        string="Register",
         required=True,
         index=True,
         ondelete="cascade",
@@ -44,7 +43,6 @@ class GdprProcessingActivity(models.Model):
     purpose = fields.Text(string="Purpose of Processing", tracking=True)
     legal_basis = fields.Selection(
         LEGAL_BASES,
-        string="Legal Basis",
         tracking=True,
         help="The lawfulness of processing under Art. 6(1) GDPR.",
     )
@@ -61,7 +59,6 @@ class GdprProcessingActivity(models.Model):
         help="The envisaged time limits for erasure of the categories of data.",
     )
     security_measures = fields.Text(
-        string="Security Measures",
         tracking=True,
         help="General description of the technical and organisational security "
         "measures (Art. 30(1)(g) and 32(1)).",

@@ -55,7 +55,6 @@ class GdprProcessingRegister(models.Model):
     )
     controller_id = fields.Many2one(
         "res.partner",
-        string="Controller",
         compute="_compute_controller_id",
         store=True,
         readonly=False,
@@ -64,7 +63,6 @@ class GdprProcessingRegister(models.Model):
     )
     controller_address_id = fields.Many2one(
         "res.partner",
-        string="Controller Address",
         compute="_compute_controller_address_id",
         store=True,
         readonly=False,
@@ -74,14 +72,12 @@ class GdprProcessingRegister(models.Model):
     )
     representative_id = fields.Many2one(
         "res.partner",
-        string="Representative",
         check_company=True,
         tracking=True,
         help="The controller's representative in the Union (Art. 27), if any.",
     )
     representative_address_id = fields.Many2one(
         "res.partner",
-        string="Representative Address",
         compute="_compute_representative_address_id",
         store=True,
         readonly=False,
