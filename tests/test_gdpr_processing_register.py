@@ -210,6 +210,22 @@ class TestGdprProcessingRegister(GdprRegisterCommon):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             line.address_id = self.controller_office
 
+    def test_joint_controller_added_in_the_register_form(self):
+        form = Form(self.env["gdpr.processing.register"].with_user(self.user_officer))
+        form.controller_id = self.controller
+        with form.joint_controller_ids.new() as line:
+            line.partner_id = self.controller
+            self.assertEqual(line.address_id, self.controller)
+            line.address_id = self.controller_office
+            line.date_from = "2026-01-01"
+            line.date_to = "2026-06-30"
+            line.description = "Shared customer events"
+        register = form.save()
+        self.assertEqual(register.joint_controller_count, 1)
+        self.assertEqual(
+            register.joint_controller_ids.address_id, self.controller_office
+        )
+
     def test_joint_controllers_export_to_spreadsheet(self):
         register = self._create_register()
         register.write(
@@ -468,6 +484,17 @@ class TestGdprProcessingRegisterAccess(GdprRegisterCommon):
         self.assertIn(
             self.menu.id, Menu.with_user(self.user_manager)._visible_menu_ids()
         )
+
+    def test_officer_opens_the_register_screens(self):
+        for model in REGISTER_MODELS:
+            with self.subTest(model=model):
+                views = (
+                    self.env[model]
+                    .with_user(self.user_officer)
+                    .get_views([(False, "list"), (False, "form"), (False, "search")])
+                )
+                self.assertEqual(set(views["views"]), {"list", "form", "search"})
+                self.assertIn("<chatter", views["views"]["form"]["arch"])
 
     def test_officer_and_manager_manage_registers(self):
         for user in (self.user_officer, self.user_manager):
