@@ -261,6 +261,39 @@ class TestGdprProcessingRegister(GdprRegisterCommon):
         self.assertEqual(rows[0][4], "Joint marketing")
         self.assertEqual(rows[1][0], self.dpo.display_name)
 
+    def test_register_list_costs_no_query_per_register(self):
+        registers = self.env["gdpr.processing.register"]
+        for index in range(6):
+            register = self._create_register(dpo_id=self.dpo.id, title=f"R{index}")
+            activity = self._create_activity(register)
+            self.env["gdpr.transfer"].create(
+                {
+                    "activity_id": activity.id,
+                    "country_id": self.env.ref("base.us").id,
+                    "basis_id": self.basis_scc.id,
+                }
+            )
+            registers |= register
+        spec = {
+            name: {}
+            for name in ("name", "title", "activity_count", "joint_controller_count")
+        }
+        spec.update(
+            {
+                name: {"fields": {"display_name": {}}}
+                for name in ("controller_id", "dpo_id")
+            }
+        )
+
+        def count_queries(records):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            records.with_user(self.user_officer).web_read(spec)
+            return self.cr.sql_log_count - before
+
+        count_queries(registers[:2])  # warm the caches of the user and rules
+        self.assertEqual(count_queries(registers[:2]), count_queries(registers))
+
     # ------------------------------------------------------------------
     # Processing activities
     # ------------------------------------------------------------------
