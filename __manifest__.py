@@ -27,6 +27,16 @@
         "views/gdpr_transfer_basis_views.xml",
         "views/gdpr_channel_views.xml",
         "views/gdpr_consent_text_views.xml",
+        "data/gdpr_processing_register_sequence_data.xml",
+        "views/gdpr_processing_register_views.xml",
+        "views/gdpr_processing_activity_views.xml",
+        "views/gdpr_joint_controller_views.xml",
+        "views/gdpr_transfer_views.xml",
+        "report/gdpr_processing_register_reports.xml",
+        "report/gdpr_processing_register_templates.xml",
         "views/crm_gdpr_menus.xml",
+    ],
+    "demo": [
+        "demo/gdpr_processing_register_demo.xml",
     ],
 }

@@ -1,0 +1,304 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+def _is_partner_address(partner, address):
+    """Whether ``address`` is ``partner`` itself or one of its active addresses.
+
+    The addresses of a partner are the partner and its descendants (contacts,
+    invoice and delivery addresses...), walked up through ``parent_id``, which
+    the ORM prefetches for the whole recordset.
+    """
+    if not address.active:
+        return False
+    current = address
+    while current:
+        if current == partner:
+            return True
+        current = current.parent_id
+    return False
+
+
+class GdprProcessingRegister(models.Model):
+    _name = "gdpr.processing.register"
+    _description = "GDPR Register of Processing Activities"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # Identification
+    name = fields.Char(
+        string="Register ID",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: _("New"),
+        help="Assigned at creation: the creation date and a running number "
+        "(YYYY/MM/DD/N).",
+    )
+    title = fields.Char(string="Register Name", tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+
+    # Controller, representative and data protection officer (Art. 30(1)(a))
+    use_company_data = fields.Boolean(
+        string="Take Data from Company Stamp",
+        tracking=True,
+        help="The controller is the company of the register, with its address.",
+    )
+    controller_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_controller_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+    )
+    controller_address_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_controller_address_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+        help="One of the controller's active addresses.",
+    )
+    representative_id = fields.Many2one(
+        "res.partner",
+        check_company=True,
+        tracking=True,
+        help="The controller's representative in the Union (Art. 27), if any.",
+    )
+    representative_address_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_representative_address_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+        help="One of the representative's active addresses.",
+    )
+    dpo_id = fields.Many2one(
+        "res.partner",
+        string="Data Protection Officer",
+        check_company=True,
+        tracking=True,
+    )
+    dpo_address_id = fields.Many2one(
+        "res.partner",
+        string="Data Protection Officer Address",
+        compute="_compute_dpo_address_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        tracking=True,
+        help="One of the data protection officer's active addresses.",
+    )
+
+    # Content
+    joint_controller_ids = fields.One2many(
+        "gdpr.joint.controller",
+        "register_id",
+        string="Joint Controllers",
+        copy=True,
+    )
+    activity_ids = fields.One2many(
+        "gdpr.processing.activity",
+        "register_id",
+        string="Processing Activities",
+        copy=True,
+    )
+    activity_count = fields.Integer(compute="_compute_counts")
+    joint_controller_count = fields.Integer(compute="_compute_counts")
+    transfer_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("name_uniq", "unique(name)", "The register ID must be unique."),
+    ]
+
+    @api.depends("use_company_data", "company_id")
+    def _compute_controller_id(self):
+        for register in self:
+            if register.use_company_data:
+                register.controller_id = register.company_id.partner_id
+
+    @api.depends("controller_id", "use_company_data")
+    def _compute_controller_address_id(self):
+        for register in self:
+            if register.use_company_data:
+                register.controller_address_id = register.controller_id
+                continue
+            register.controller_address_id = register._default_address(
+                register.controller_id, register.controller_address_id
+            )
+
+    @api.depends("representative_id")
+    def _compute_representative_address_id(self):
+        for register in self:
+            register.representative_address_id = register._default_address(
+                register.representative_id, register.representative_address_id
+            )
+
+    @api.depends("dpo_id")
+    def _compute_dpo_address_id(self):
+        for register in self:
+            register.dpo_address_id = register._default_address(
+                register.dpo_id, register.dpo_address_id
+            )
+
+    @api.depends("activity_ids.transfer_ids", "joint_controller_ids")
+    def _compute_counts(self):
+        for register in self:
+            register.activity_count = len(register.activity_ids)
+            register.joint_controller_count = len(register.joint_controller_ids)
+            register.transfer_count = len(register.activity_ids.transfer_ids)
+
+    @api.constrains("use_company_data", "controller_id", "controller_address_id")
+    def _check_company_data(self):
+        for register in self.filtered("use_company_data"):
+            company_partner = register.company_id.partner_id
+            if (
+                register.controller_id != company_partner
+                or register.controller_address_id != company_partner
+            ):
+                raise ValidationError(
+                    _(
+                        "Register %(register)s takes its controller from the company "
+                        "stamp: the controller and its address must be the company "
+                        "%(company)s. Untick “Take Data from Company Stamp” to choose "
+                        "another controller.",
+                        register=register.name,
+                        company=register.company_id.name,
+                    )
+                )
+
+    @api.constrains(
+        "controller_id",
+        "controller_address_id",
+        "representative_id",
+        "representative_address_id",
+        "dpo_id",
+        "dpo_address_id",
+    )
+    def _check_addresses(self):
+        for register in self:
+            for partner_field, address_field in self._get_partner_address_fields():
+                partner = register[partner_field]
+                address = register[address_field]
+                if address and not partner:
+                    raise ValidationError(
+                        _(
+                            "Choose the %(partner)s before its address.",
+                            partner=self._fields[partner_field]._description_string(
+                                self.env
+                            ),
+                        )
+                    )
+                if address and not _is_partner_address(partner, address):
+                    raise ValidationError(
+                        _(
+                            "%(address)s is not an active address of %(partner)s.",
+                            address=address.display_name,
+                            partner=partner.display_name,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # The ID is always drawn from the sequence: it is read-only.
+            vals["name"] = self._get_next_name()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "name" in vals and any(reg.name != vals["name"] for reg in self):
+            raise UserError(
+                _("The register ID is assigned automatically and cannot be changed.")
+            )
+        return super().write(vals)
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for register, vals in zip(self, vals_list, strict=True):
+            if register.title and "title" not in (default or {}):
+                vals["title"] = _("%s (copy)", register.title)
+        return vals_list
+
+    def action_print_register(self):
+        return self.env.ref(
+            "crm_gdpr.action_report_gdpr_processing_register"
+        ).report_action(self)
+
+    def action_view_activities(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_processing_activity_action"
+        )
+        action["domain"] = [("register_id", "=", self.id)]
+        action["context"] = {"default_register_id": self.id}
+        return action
+
+    def action_view_joint_controllers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_joint_controller_action"
+        )
+        action["domain"] = [("register_id", "=", self.id)]
+        action["context"] = {"default_register_id": self.id}
+        return action
+
+    def action_view_transfers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_transfer_action"
+        )
+        action["domain"] = [("register_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def _get_next_name(self):
+        """Return a new register ID, ``YYYY/MM/DD/N``.
+
+        The date is today's in the user's time zone, ``N`` a running number
+        (sequence ``gdpr.processing.register``, shared by all companies so that
+        the IDs stay unique). Override to number registers another way.
+        """
+        sequence = self.env["ir.sequence"].with_context(
+            tz=self.env.context.get("tz") or self.env.user.tz
+        )
+        name = sequence.next_by_code("gdpr.processing.register")
+        if not name:
+            raise UserError(
+                _(
+                    "The sequence “gdpr.processing.register” numbering the "
+                    "registers of processing activities is missing."
+                )
+            )
+        return name
+
+    @api.model
+    def _get_partner_address_fields(self):
+        """Pairs (partner field, address field) whose address must belong to
+        the partner. Extend the list when adding such a pair."""
+        return [
+            ("controller_id", "controller_address_id"),
+            ("representative_id", "representative_address_id"),
+            ("dpo_id", "dpo_address_id"),
+        ]
+
+    @api.model
+    def _default_address(self, partner, address):
+        """Keep ``address`` if it still belongs to ``partner``, else the partner."""
+        if not partner:
+            return False
+        if address and _is_partner_address(partner, address):
+            return address
+        return partner
