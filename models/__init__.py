@@ -10,3 +10,4 @@ from . import gdpr_processing_register
 from . import gdpr_joint_controller
 from . import gdpr_processing_activity
 from . import gdpr_transfer
+from . import privacy_lookup_wizard_line
