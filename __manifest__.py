@@ -34,6 +34,8 @@
         "views/gdpr_transfer_views.xml",
         "report/gdpr_processing_register_reports.xml",
         "report/gdpr_processing_register_templates.xml",
+        "report/res_partner_reports.xml",
+        "report/res_partner_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [

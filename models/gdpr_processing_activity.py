@@ -63,6 +63,12 @@ class GdprProcessingActivity(models.Model):
         help="General description of the technical and organisational security "
         "measures (Art. 30(1)(g) and 32(1)).",
     )
+    concerns_contacts = fields.Boolean(
+        string="Concerns CRM Contacts",
+        default=True,
+        help="The activity processes data of customers and contacts kept in "
+        "the CRM: it is listed in their personal data report (Art. 15).",
+    )
     transfer_ids = fields.One2many(
         "gdpr.transfer",
         "activity_id",

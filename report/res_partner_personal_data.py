@@ -12,9 +12,19 @@ class ReportPartnerPersonalData(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids)
         partners.check_access("read")
         people = {partner.id: partner | partner.child_ids for partner in partners}
-        consents = self.env["gdpr.consent"].with_context(active_test=False).search(
-            [("partner_id", "in", [p.id for group in people.values() for p in group])],
-            order="date_given, id",
+        consents = (
+            self.env["gdpr.consent"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    (
+                        "partner_id",
+                        "in",
+                        [p.id for group in people.values() for p in group],
+                    )
+                ],
+                order="date_given, id",
+            )
         )
         leads = self.env["crm.lead"]
         if leads.has_access("read"):
@@ -34,9 +44,10 @@ class ReportPartnerPersonalData(models.AbstractModel):
             },
             "leads_by_partner": {
                 partner.id: leads.filtered(
-                    lambda lead, p=partner: lead.partner_id.commercial_partner_id
-                    == p.commercial_partner_id
-                    or lead.partner_id == p
+                    lambda lead, p=partner: (
+                        lead.partner_id.commercial_partner_id == p.commercial_partner_id
+                        or lead.partner_id == p
+                    )
                 )
                 for partner in partners
             },
