@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import AccessError
 
 
 class ReportPartnerPersonalData(models.AbstractModel):
@@ -9,6 +10,10 @@ class ReportPartnerPersonalData(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_officer"):
+            raise AccessError(
+                _("Only the data protection officer prints the personal data report.")
+            )
         partners = self.env["res.partner"].browse(docids)
         partners.check_access("read")
         people = {partner.id: partner | partner.child_ids for partner in partners}

@@ -1,4 +1,33 @@
+import subprocess
+import tempfile
+
 from odoo.tests import TransactionCase, new_test_user
+
+
+def pdf_text(env, report_ref, records, user=None, lang="en_US"):
+    """Render ``report_ref`` for ``records`` with the real wkhtmltopdf.
+
+    Returns the text of the PDF (pdftotext, in content order) with white
+    space folded to single spaces.
+    """
+    # force_report_rendering: a real PDF even in tests (Odoo renders HTML).
+    Report = env["ir.actions.report"].with_context(
+        lang=lang, force_report_rendering=True
+    )
+    if user:
+        Report = Report.with_user(user)
+    pdf, content_type = Report._render_qweb_pdf(report_ref, records.ids)
+    assert content_type == "pdf" and pdf.startswith(b"%PDF"), "not a PDF"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        text = subprocess.run(
+            ["pdftotext", "-raw", handle.name, "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    return " ".join(text.split())
 
 
 class GdprCommon(TransactionCase):
