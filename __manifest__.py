@@ -27,6 +27,15 @@
         "views/gdpr_transfer_basis_views.xml",
         "views/gdpr_channel_views.xml",
         "views/gdpr_consent_text_views.xml",
+        "data/gdpr_consent_sequence_data.xml",
+        "wizards/gdpr_consent_bulk_grant_views.xml",
+        "wizards/gdpr_consent_bulk_withdraw_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/crm_gdpr_menus.xml",
+    ],
+    "demo": [
+        "demo/gdpr_consent_demo.xml",
     ],
 }
