@@ -25,7 +25,7 @@ class GdprConsent(models.Model):
 
     # Identification and giver
     name = fields.Char(
-        string="ID",
+        string="Consent ID",
         required=True,
         readonly=True,
         copy=False,
