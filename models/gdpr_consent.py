@@ -38,12 +38,10 @@ class GdprConsent(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        help="The person or company giving the consent. Once set it never "
-        "changes.",
+        help="The person or company giving the consent. Once set it never changes.",
     )
     lead_id = fields.Many2one(
         "crm.lead",
-        string="Lead",
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
@@ -64,7 +62,7 @@ class GdprConsent(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
-        default=_default_category_id,
+        default=lambda self: self._default_category_id(),
         tracking=True,
     )
     text_id = fields.Many2one(
@@ -101,9 +99,8 @@ class GdprConsent(models.Model):
     )
     source_id = fields.Many2one(
         "gdpr.consent.source",
-        string="Source",
         ondelete="restrict",
-        default=_default_source_id,
+        default=lambda self: self._default_source_id(),
         tracking=True,
     )
     source_company_id = fields.Many2one(
@@ -143,7 +140,6 @@ class GdprConsent(models.Model):
         tracking=True,
     )
     contact_value = fields.Char(
-        string="Contact Value",
         compute="_compute_contact_value",
         store=True,
         readonly=False,
@@ -224,8 +220,10 @@ class GdprConsent(models.Model):
                 continue
             channels = consent.text_id.channel_ids or all_contact_channels
             consent.available_channel_ids = channels.filtered(
-                lambda channel, consent=consent: channel.kind in CONTACT_KINDS
-                and consent._get_giver_contact_value(channel)
+                lambda channel, consent=consent: (
+                    channel.kind in CONTACT_KINDS
+                    and consent._get_giver_contact_value(channel)
+                )
             )
 
     @api.depends("text_id", "partner_id", "lead_id")
@@ -264,7 +262,9 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("partner_id", "lead_id")
     def _check_giver(self):
-        if self.filtered(lambda consent: not consent.partner_id and not consent.lead_id):
+        if self.filtered(
+            lambda consent: not consent.partner_id and not consent.lead_id
+        ):
             raise ValidationError(
                 _("A consent needs its giver (a contact) or the lead it comes from.")
             )
@@ -438,7 +438,9 @@ class GdprConsent(models.Model):
                 )
                 for fname, value in self._get_withdrawal_defaults(company).items():
                     if not vals.get(fname):
-                        vals[fname] = value.id if isinstance(value, models.Model) else value
+                        vals[fname] = (
+                            value.id if isinstance(value, models.Model) else value
+                        )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -465,7 +467,9 @@ class GdprConsent(models.Model):
             company_vals = dict(vals)
             for fname, value in self._get_withdrawal_defaults(company).items():
                 if not company_vals.get(fname):
-                    company_vals[fname] = value.id if isinstance(value, models.Model) else value
+                    company_vals[fname] = (
+                        value.id if isinstance(value, models.Model) else value
+                    )
             super(GdprConsent, consents).write(company_vals)
         others = self - to_withdraw
         if others:
@@ -473,7 +477,8 @@ class GdprConsent(models.Model):
         to_withdraw._sync_blacklist()
         return True
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_evidence(self):
         raise UserError(
             _(
                 "Consents are evidence and cannot be deleted. Withdraw a consent "
@@ -621,7 +626,11 @@ class GdprConsent(models.Model):
         giver = self.partner_id or self.lead_id
         if not giver:
             return False
-        fname = "email_from" if channel.kind == "email" and not self.partner_id else channel.kind
+        fname = (
+            "email_from"
+            if channel.kind == "email" and not self.partner_id
+            else channel.kind
+        )
         return giver[fname] or False
 
     def _sync_blacklist(self):
@@ -639,9 +648,7 @@ class GdprConsent(models.Model):
                     message=_("Consent %s withdrawn", consent.name),
                 )
                 consent.message_post(
-                    body=_(
-                        "%s added to the email blacklist.", consent.contact_value
-                    ),
+                    body=_("%s added to the email blacklist.", consent.contact_value),
                     subtype_xmlid="mail.mt_note",
                 )
             elif channel.kind in ("phone", "mobile"):
@@ -652,8 +659,6 @@ class GdprConsent(models.Model):
                     message=_("Consent %s withdrawn", consent.name),
                 )
                 consent.message_post(
-                    body=_(
-                        "%s added to the phone blacklist.", consent.contact_value
-                    ),
+                    body=_("%s added to the phone blacklist.", consent.contact_value),
                     subtype_xmlid="mail.mt_note",
                 )

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 
@@ -54,16 +56,24 @@ class ResPartner(models.Model):
         "gdpr_consent_ids.category_id",
     )
     def _compute_gdpr_consent_state(self):
+        # Assigning a stored many2many writes it at once: assign each distinct
+        # set of categories to all its partners together, after loading the
+        # previous values in one query, so that the cost does not grow with
+        # the number of partners.
+        self.filtered("id").fetch(["gdpr_active_category_ids"])
+        partners_by_categories = defaultdict(lambda: self.browse())
         for partner in self:
             consents = partner.gdpr_consent_ids
             active = consents.filtered(lambda consent: consent.state == "active")
-            partner.gdpr_active_category_ids = active.category_id
+            partners_by_categories[active.category_id] |= partner
             if active:
                 partner.gdpr_consent_state = "active"
             elif consents:
                 partner.gdpr_consent_state = "withdrawn"
             else:
                 partner.gdpr_consent_state = "none"
+        for categories, partners in partners_by_categories.items():
+            partners.gdpr_active_category_ids = categories
 
     def action_view_gdpr_consents(self):
         self.ensure_one()

@@ -300,9 +300,7 @@ class TestGdprConsent(GdprConsentCommon):
         )
         self.assertTrue(blacklisted)
         self.assertTrue(self.partner.is_blacklisted)
-        self.assertIn(
-            "email blacklist", " ".join(consent.message_ids.mapped("body"))
-        )
+        self.assertIn("email blacklist", " ".join(consent.message_ids.mapped("body")))
 
     def test_withdrawal_blacklists_phone(self):
         consent = self._create_consent(
@@ -331,8 +329,9 @@ class TestGdprConsent(GdprConsentCommon):
         consent = Consent.create(self._consent_vals(date_given="2025-01-01"))
         consent.action_withdraw()
         self.assertEqual(consent.state, "withdrawn")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Privacy Lookup"):
             consent.unlink()
+        self.assertTrue(consent.exists())
 
     def test_internal_user_without_gdpr_rights_cannot_read(self):
         consent = self._create_consent()

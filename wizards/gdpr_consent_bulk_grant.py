@@ -9,7 +9,6 @@ class GdprConsentBulkGrant(models.TransientModel):
     partner_ids = fields.Many2many("res.partner", string="Consent Givers")
     lead_id = fields.Many2one(
         "crm.lead",
-        string="Lead",
         help="The lead the consents are collected on. Without givers, the "
         "consents are registered on the lead only.",
     )
@@ -25,7 +24,6 @@ class GdprConsentBulkGrant(models.TransientModel):
     date_given = fields.Date(required=True, default=fields.Date.context_today)
     source_id = fields.Many2one(
         "gdpr.consent.source",
-        string="Source",
         default=lambda self: self.env["gdpr.consent.source"]._get_default(),
     )
     company_id = fields.Many2one(
@@ -69,11 +67,12 @@ class GdprConsentBulkGrant(models.TransientModel):
                 [("category_id", "in", wizard.category_ids.ids)]
                 + self.env["gdpr.consent.text"]._domain_in_force(wizard.date_given)
             )
-            kept = wizard.line_ids.filtered(lambda line, texts=texts: line.text_id in texts)
+            kept = wizard.line_ids.filtered(
+                lambda line, texts=texts: line.text_id in texts
+            )
             commands = [Command.unlink(line.id) for line in wizard.line_ids - kept]
             commands += [
-                Command.create({"text_id": text.id})
-                for text in texts - kept.text_id
+                Command.create({"text_id": text.id}) for text in texts - kept.text_id
             ]
             wizard.line_ids = commands
 

@@ -67,7 +67,7 @@ class GdprConsentBulkGrantLine(models.TransientModel):
             )
             if giver:
                 channels = channels.filtered(
-                    lambda channel, giver=giver: line._get_giver_value(giver, channel)
+                    lambda channel, giver=giver: self._get_giver_value(giver, channel)
                 )
             line.available_channel_ids = channels
 

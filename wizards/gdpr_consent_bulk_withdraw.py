@@ -30,12 +30,10 @@ class GdprConsentBulkWithdraw(models.TransientModel):
     )
     reason_id = fields.Many2one(
         "gdpr.withdrawal.reason",
-        string="Reason",
         default=lambda self: self.env["gdpr.withdrawal.reason"]._get_default(),
     )
     source_id = fields.Many2one(
         "gdpr.withdrawal.source",
-        string="Source",
         default=lambda self: self.env["gdpr.withdrawal.source"]._get_default(),
         help="Without a source the withdrawal records the company as its source.",
     )
@@ -56,12 +54,10 @@ class GdprConsentBulkWithdraw(models.TransientModel):
                         consents.filtered(lambda c: not c.partner_id).lead_id.ids
                     )
                 ]
-                defaults["consent_ids"] = [
-                    Command.set(consents.filtered("active").ids)
-                ]
+                defaults["consent_ids"] = [Command.set(consents.filtered("active").ids)]
         return defaults
 
-    @api.depends("partner_ids", "lead_ids")
+    @api.depends("partner_ids", "lead_ids", "consent_ids")
     def _compute_line_ids(self):
         for wizard in self:
             consents = self.env["gdpr.consent"].search(
@@ -80,7 +76,7 @@ class GdprConsentBulkWithdraw(models.TransientModel):
                 Command.create(
                     {
                         "consent_id": consent.id,
-                        "to_withdraw": consent in wizard.consent_ids,
+                        "to_withdraw": consent in wizard.consent_ids._origin,
                     }
                 )
                 for consent in consents - kept.consent_id
