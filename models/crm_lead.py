@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
@@ -16,6 +16,7 @@ class CrmLead(models.Model):
         compute="_compute_gdpr_consent_count",
     )
 
+    @api.depends("gdpr_consent_ids.state")
     def _compute_gdpr_consent_count(self):
         counts = dict(
             self.env["gdpr.consent"]._read_group(

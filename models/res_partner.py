@@ -40,6 +40,7 @@ class ResPartner(models.Model):
         "consents were given but all are withdrawn.",
     )
 
+    @api.depends("gdpr_consent_ids.state")
     def _compute_gdpr_consent_count(self):
         counts = dict(
             self.env["gdpr.consent"]._read_group(
@@ -60,7 +61,6 @@ class ResPartner(models.Model):
         # set of categories to all its partners together, after loading the
         # previous values in one query, so that the cost does not grow with
         # the number of partners.
-        self.filtered("id").fetch(["gdpr_active_category_ids"])
         partners_by_categories = defaultdict(lambda: self.browse())
         for partner in self:
             consents = partner.gdpr_consent_ids
@@ -74,6 +74,20 @@ class ResPartner(models.Model):
                 partner.gdpr_consent_state = "none"
         for categories, partners in partners_by_categories.items():
             partners.gdpr_active_category_ids = categories
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # A condition on a many2many reads its relation table without
+        # flushing the pending recomputations of the field: flush them first
+        # so that consents registered in the same transaction are found.
+        if any(
+            isinstance(leaf, (list, tuple))
+            and isinstance(leaf[0], str)
+            and leaf[0].startswith("gdpr_active_category_ids")
+            for leaf in domain
+        ):
+            self.flush_model(["gdpr_active_category_ids"])
+        return super()._search(domain, *args, **kwargs)
 
     def action_view_gdpr_consents(self):
         self.ensure_one()
