@@ -79,7 +79,10 @@ class GdprConsent(models.Model):
         compute="_compute_text_body",
         store=True,
         readonly=True,
-        sanitize_attributes=True,
+        # The wording is sanitized on the text already and the snapshot can
+        # only be copied from it: sanitizing each copy again costs much in
+        # bulk grants and could alter the proof.
+        sanitize=False,
         help="Copy of the text's wording at the moment of consent (proof of "
         "what was consented to, GDPR Art. 7(1)). It never changes afterwards.",
     )
