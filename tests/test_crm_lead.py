@@ -75,3 +75,8 @@ class TestCrmLeadConsents(GdprConsentCommon):
         with self.assertRaises(UserError):
             self.consent.unlink()
         self.assertTrue(self.consent.exists())
+
+    def test_lead_form_shows_consents_to_sales_user(self):
+        form = Form(self.lead.with_user(self.user_sales))
+        self.assertEqual(form.gdpr_consent_count, 1)
+        self.assertEqual(len(form.gdpr_consent_ids), 1)

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .gdpr_consent_common import GdprConsentCommon
 
@@ -84,3 +84,9 @@ class TestResPartnerConsents(GdprConsentCommon):
             self.env.invalidate_all()
             with self.assertQueryCount(5):
                 chunk.with_user(self.user_sales).read(fnames)
+
+    def test_partner_form_shows_consents_to_sales_user(self):
+        consent = self._create_consent(date_given="2025-01-01")
+        form = Form(self.partner.with_user(self.user_sales))
+        self.assertEqual(form.gdpr_consent_count, 1)
+        self.assertEqual(len(form.gdpr_consent_ids), 1)
