@@ -86,7 +86,7 @@ class TestResPartnerConsents(GdprConsentCommon):
                 chunk.with_user(self.user_sales).read(fnames)
 
     def test_partner_form_shows_consents_to_sales_user(self):
-        consent = self._create_consent(date_given="2025-01-01")
+        self._create_consent(date_given="2025-01-01")
         form = Form(self.partner.with_user(self.user_sales))
         self.assertEqual(form.gdpr_consent_count, 1)
         self.assertEqual(len(form.gdpr_consent_ids), 1)
