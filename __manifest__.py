@@ -28,10 +28,16 @@
         "views/gdpr_channel_views.xml",
         "views/gdpr_consent_text_views.xml",
         "data/gdpr_processing_register_sequence_data.xml",
+        "data/gdpr_consent_sequence_data.xml",
         "views/gdpr_processing_register_views.xml",
         "views/gdpr_processing_activity_views.xml",
         "views/gdpr_joint_controller_views.xml",
         "views/gdpr_transfer_views.xml",
+        "wizards/gdpr_consent_bulk_grant_views.xml",
+        "wizards/gdpr_consent_bulk_withdraw_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "report/gdpr_processing_register_reports.xml",
         "report/gdpr_processing_register_templates.xml",
         "report/res_partner_reports.xml",
@@ -40,5 +46,6 @@
     ],
     "demo": [
         "demo/gdpr_processing_register_demo.xml",
+        "demo/gdpr_consent_demo.xml",
     ],
 }

@@ -1,0 +1,142 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class GdprConsentBulkGrant(models.TransientModel):
+    _name = "gdpr.consent.bulk.grant"
+    _description = "GDPR Consents: Bulk Grant"
+
+    partner_ids = fields.Many2many("res.partner", string="Consent Givers")
+    lead_id = fields.Many2one(
+        "crm.lead",
+        help="The lead the consents are collected on. Without givers, the "
+        "consents are registered on the lead only.",
+    )
+    giver_count = fields.Integer(compute="_compute_giver_count")
+    single_partner_id = fields.Many2one(
+        "res.partner", compute="_compute_giver_count", string="Single Giver"
+    )
+    category_ids = fields.Many2many(
+        "gdpr.consent.category",
+        string="Categories",
+        help="Only categories with a consent text in force can be chosen.",
+    )
+    date_given = fields.Date(required=True, default=fields.Date.context_today)
+    source_id = fields.Many2one(
+        "gdpr.consent.source",
+        default=lambda self: self.env["gdpr.consent.source"]._get_default(),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    line_ids = fields.One2many(
+        "gdpr.consent.bulk.grant.line",
+        "wizard_id",
+        string="Texts",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        active_model = self.env.context.get("active_model")
+        active_ids = self.env.context.get("active_ids") or []
+        if "partner_ids" in fields_list and not defaults.get("partner_ids"):
+            if active_model == "res.partner" and active_ids:
+                defaults["partner_ids"] = [Command.set(active_ids)]
+            elif active_model == "crm.lead" and len(active_ids) == 1:
+                lead = self.env["crm.lead"].browse(active_ids)
+                defaults["partner_ids"] = [Command.set(lead.partner_id.ids)]
+                defaults.setdefault("lead_id", lead.id)
+        return defaults
+
+    @api.depends("partner_ids")
+    def _compute_giver_count(self):
+        for wizard in self:
+            wizard.giver_count = len(wizard.partner_ids)
+            wizard.single_partner_id = (
+                wizard.partner_ids if len(wizard.partner_ids) == 1 else False
+            )
+
+    @api.depends("category_ids", "date_given")
+    def _compute_line_ids(self):
+        for wizard in self:
+            texts = self.env["gdpr.consent.text"].search(
+                [("category_id", "in", wizard.category_ids.ids)]
+                + self.env["gdpr.consent.text"]._domain_in_force(wizard.date_given)
+            )
+            kept = wizard.line_ids.filtered(
+                lambda line, texts=texts: line.text_id in texts
+            )
+            commands = [Command.unlink(line.id) for line in wizard.line_ids - kept]
+            commands += [
+                Command.create({"text_id": text.id}) for text in texts - kept.text_id
+            ]
+            wizard.line_ids = commands
+
+    def action_generate(self):
+        """Create one consent per giver and ticked line, in one batch."""
+        self.ensure_one()
+        vals_list = self._prepare_consent_vals_list()
+        if not vals_list:
+            raise UserError(_("There is no consent to create."))
+        # The author does not need to follow each of the (maybe thousands of)
+        # new consents.
+        consents = (
+            self.env["gdpr.consent"]
+            .with_context(mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        return consents._get_records_action(name=_("Granted Consents"))
+
+    def _prepare_consent_vals_list(self):
+        """Values of the consents to create: one per giver and ticked line.
+
+        With several givers each giver's own address (itself) and contact
+        datum are used; a giver without the datum of a line's channel gets no
+        consent for that line.
+        """
+        self.ensure_one()
+        lines = self.line_ids.filtered("to_create")
+        if not lines:
+            raise UserError(_("Tick “Create” on at least one consent text."))
+        givers = self.partner_ids or self.lead_id
+        if not givers:
+            raise UserError(_("Choose the consent givers."))
+        single = len(givers) == 1
+        vals_list = []
+        for giver in givers:
+            is_partner = giver._name == "res.partner"
+            for line in lines:
+                text = line.text_id
+                vals = {
+                    "partner_id": giver.id if is_partner else False,
+                    "lead_id": self.lead_id.id,
+                    "category_id": text.category_id.id,
+                    "text_id": text.id,
+                    "date_given": self.date_given,
+                    "source_id": self.source_id.id,
+                    "company_id": self.company_id.id,
+                    "address_id": False,
+                    "contact_channel_id": False,
+                    "contact_value": False,
+                }
+                if text.applies_to_addresses and is_partner:
+                    vals["address_id"] = (
+                        line.address_id.id if single else giver.id
+                    ) or giver.id
+                if text.applies_to_contacts and line.contact_channel_id:
+                    channel = line.contact_channel_id
+                    value = (
+                        line.contact_value
+                        if single
+                        else line._get_giver_value(giver, channel)
+                    )
+                    if not value:
+                        continue
+                    vals["contact_channel_id"] = channel.id
+                    vals["contact_value"] = value
+                vals_list.append(vals)
+        return vals_list

@@ -1,0 +1,97 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class GdprConsentBulkWithdraw(models.TransientModel):
+    _name = "gdpr.consent.bulk.withdraw"
+    _description = "GDPR Consents: Bulk Withdrawal"
+
+    partner_ids = fields.Many2many("res.partner", string="Consent Givers")
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        string="Leads",
+        help="Leads whose consents (without a giver yet) can be withdrawn too.",
+    )
+    consent_ids = fields.Many2many(
+        "gdpr.consent",
+        string="Preselected Consents",
+        help="Consents ticked for withdrawal when the wizard opens.",
+    )
+    line_ids = fields.One2many(
+        "gdpr.consent.bulk.withdraw.line",
+        "wizard_id",
+        string="Active Consents",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+    )
+    date_withdrawn = fields.Date(
+        string="Withdrawal Date", required=True, default=fields.Date.context_today
+    )
+    reason_id = fields.Many2one(
+        "gdpr.withdrawal.reason",
+        default=lambda self: self.env["gdpr.withdrawal.reason"]._get_default(),
+    )
+    source_id = fields.Many2one(
+        "gdpr.withdrawal.source",
+        default=lambda self: self.env["gdpr.withdrawal.source"]._get_default(),
+        help="Without a source the withdrawal records the company as its source.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        context = self.env.context
+        active_ids = context.get("active_ids") or []
+        if "partner_ids" in fields_list and not defaults.get("partner_ids"):
+            if context.get("active_model") == "res.partner" and active_ids:
+                defaults["partner_ids"] = [Command.set(active_ids)]
+            elif context.get("active_model") == "gdpr.consent" and active_ids:
+                consents = self.env["gdpr.consent"].browse(active_ids)
+                defaults["partner_ids"] = [Command.set(consents.partner_id.ids)]
+                defaults["lead_ids"] = [
+                    Command.set(
+                        consents.filtered(lambda c: not c.partner_id).lead_id.ids
+                    )
+                ]
+                defaults["consent_ids"] = [Command.set(consents.filtered("active").ids)]
+        return defaults
+
+    @api.depends("partner_ids", "lead_ids", "consent_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            consents = self.env["gdpr.consent"].search(
+                [
+                    ("state", "=", "active"),
+                    "|",
+                    ("partner_id", "in", wizard.partner_ids.ids),
+                    ("lead_id", "in", wizard.lead_ids.ids),
+                ]
+            )
+            kept = wizard.line_ids.filtered(
+                lambda line, consents=consents: line.consent_id in consents
+            )
+            commands = [Command.unlink(line.id) for line in wizard.line_ids - kept]
+            commands += [
+                Command.create(
+                    {
+                        "consent_id": consent.id,
+                        "to_withdraw": consent in wizard.consent_ids._origin,
+                    }
+                )
+                for consent in consents - kept.consent_id
+            ]
+            wizard.line_ids = commands
+
+    def action_withdraw(self):
+        """Withdraw the ticked consents."""
+        self.ensure_one()
+        consents = self.line_ids.filtered("to_withdraw").consent_id
+        if not consents:
+            raise UserError(_("Tick “Withdraw” on at least one consent."))
+        consents.action_withdraw(
+            date_withdrawn=self.date_withdrawn,
+            reason=self.reason_id,
+            source=self.source_id,
+        )
+        return {"type": "ir.actions.act_window_close"}
