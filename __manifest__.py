@@ -29,6 +29,7 @@
         "views/gdpr_consent_text_views.xml",
         "data/gdpr_processing_register_sequence_data.xml",
         "data/gdpr_consent_sequence_data.xml",
+        "data/gdpr_consent_cron_data.xml",
         "views/gdpr_processing_register_views.xml",
         "views/gdpr_processing_activity_views.xml",
         "views/gdpr_joint_controller_views.xml",

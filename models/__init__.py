@@ -10,7 +10,6 @@ from . import gdpr_processing_register
 from . import gdpr_joint_controller
 from . import gdpr_processing_activity
 from . import gdpr_transfer
-from . import privacy_lookup_wizard_line
 from . import gdpr_consent
 from . import res_partner
 from . import crm_lead

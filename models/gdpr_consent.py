@@ -1,11 +1,21 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 # Fields that are evidence: they never change once the consent exists.
 IMMUTABLE_FIELDS = ("text_id", "text_body", "category_id", "date_given")
+# Fields holding personal data, emptied by the logged erasure (Art. 17).
+PERSONAL_FIELDS = (
+    "partner_id",
+    "lead_id",
+    "address_id",
+    "contact_channel_id",
+    "contact_value",
+)
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
 
@@ -179,6 +189,22 @@ class GdprConsent(models.Model):
         "the source of the withdrawal.",
     )
 
+    # Erasure and retention (Art. 17, Art. 5(1)(e))
+    is_anonymized = fields.Boolean(
+        string="Anonymised",
+        readonly=True,
+        copy=False,
+        help="The personal data of this consent were erased (privacy lookup or "
+        "retention): only the anonymous fact of the consent remains.",
+    )
+    retention_expired = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Set by the daily retention job when the consent was withdrawn "
+        "longer ago than its category's retention period.",
+    )
+
     _sql_constraints = [
         ("name_uniq", "unique (name)", "The consent ID must be unique."),
     ]
@@ -266,7 +292,11 @@ class GdprConsent(models.Model):
     @api.constrains("partner_id", "lead_id")
     def _check_giver(self):
         if self.filtered(
-            lambda consent: not consent.partner_id and not consent.lead_id
+            lambda consent: (
+                not consent.partner_id
+                and not consent.lead_id
+                and not consent.is_anonymized
+            )
         ):
             raise ValidationError(
                 _("A consent needs its giver (a contact) or the lead it comes from.")
@@ -529,7 +559,16 @@ class GdprConsent(models.Model):
     def _check_immutable(self, vals):
         """Refuse changing the evidence fields of existing consents."""
         changed = [fname for fname in IMMUTABLE_FIELDS if fname in vals]
+        personal = [fname for fname in PERSONAL_FIELDS if vals.get(fname)]
         for consent in self:
+            if consent.is_anonymized and (personal or "is_anonymized" in vals):
+                raise UserError(
+                    _(
+                        "Consent %s was anonymised: personal data cannot be "
+                        "linked to it again.",
+                        consent.name,
+                    )
+                )
             for fname in changed:
                 field = self._fields[fname]
                 new_value = field.convert_to_record(
@@ -665,3 +704,148 @@ class GdprConsent(models.Model):
                     body=_("%s added to the phone blacklist.", consent.contact_value),
                     subtype_xmlid="mail.mt_note",
                 )
+
+    # ------------------------------------------------------------------
+    # Erasure (Art. 17) through Odoo's privacy lookup, and retention
+    # ------------------------------------------------------------------
+    def _privacy_lookup_erase(self):
+        """Erase the personal data of consents: the privacy lookup's "Delete".
+
+        Called by ``privacy.lookup.wizard.line.action_unlink`` (which logs the
+        operation in ``privacy.log``). Only the data protection officer (and
+        the GDPR manager) may erase.
+        """
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_officer"):
+            raise AccessError(
+                _("Only the data protection officer can erase the data of consents.")
+            )
+        self.check_access("write")
+        self._gdpr_anonymize()
+        return _(
+            "%s: giver, lead, address, contact data and messages removed; the "
+            "anonymous consent is kept as evidence",
+            ", ".join(self.mapped("name")),
+        )
+
+    def _gdpr_anonymize(self):
+        """Remove every personal datum of the consents, keep the evidence.
+
+        An active consent is first withdrawn at the data subject's request
+        (without blacklisting: the contact data are being erased). The giver,
+        lead, address, contact value, followers and the whole chatter go; the
+        ID, category, text, wording snapshot and dates stay. This is the one
+        write that passes the evidence rules of :meth:`write`: it goes
+        straight to ``super().write`` and is reachable from server code only.
+        Extend it to erase fields added by other modules.
+        """
+        consents = self.filtered(lambda consent: not consent.is_anonymized)
+        if not consents:
+            return
+        active = consents.filtered("active")
+        for company, company_consents in active.grouped("company_id").items():
+            vals = {
+                fname: value.id if isinstance(value, models.Model) else value
+                for fname, value in self._get_withdrawal_defaults(company).items()
+            }
+            request = self.env.ref(
+                "crm_gdpr.gdpr_withdrawal_reason_request", raise_if_not_found=False
+            )
+            if request:
+                vals["withdrawal_reason_id"] = request.id
+            company_consents._write_evidence({"active": False, **vals})
+        consents._write_evidence(
+            {
+                "is_anonymized": True,
+                "partner_id": False,
+                "lead_id": False,
+                "address_id": False,
+                "contact_channel_id": False,
+                "contact_value": False,
+            }
+        )
+        # sudo: messages and followers of a consent are removed whoever wrote
+        # them; only those of the consents being erased.
+        self.env["mail.message"].sudo().search(
+            [("model", "=", self._name), ("res_id", "in", consents.ids)]
+        ).unlink()
+        self.env["mail.followers"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", consents.ids)]
+        ).unlink()
+        for consent in consents:
+            consent.message_post(
+                body=_(
+                    "The personal data of this consent were erased (GDPR Art. 17); "
+                    "the erasure is recorded in the privacy log."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _write_evidence(self, vals):
+        """Write past the evidence rules of :meth:`write`, untracked.
+
+        Private on purpose (never reachable over RPC): used by the logged
+        erasure only. ``mail_notrack``: tracking would copy the erased values
+        into the chatter.
+        """
+        # pylint: disable=super-method-mismatch
+        return super(GdprConsent, self.with_context(mail_notrack=True)).write(vals)
+
+    @api.model
+    def _cron_gdpr_retention(self):
+        """Daily: flag withdrawn consents kept longer than their retention.
+
+        Categories with ``retention_auto_anonymize`` get their expired
+        consents anonymised and logged in ``privacy.log`` (one line per
+        giver); the others are only flagged (``retention_expired``) for the
+        data protection officer to review.
+        """
+        today = fields.Date.context_today(self)
+        categories = (
+            self.env["gdpr.consent.category"]
+            .with_context(active_test=False)
+            .search([("retention_months", ">", 0)])
+        )
+        Consent = self.with_context(active_test=False)
+        expired = self.browse()
+        for category in categories:
+            limit = today - relativedelta(months=category.retention_months)
+            expired |= Consent.search(
+                [
+                    ("category_id", "=", category.id),
+                    ("state", "=", "withdrawn"),
+                    ("date_withdrawn", "<", limit),
+                    ("is_anonymized", "=", False),
+                ]
+            )
+        expired.filtered(lambda c: not c.retention_expired).write(
+            {"retention_expired": True}
+        )
+        to_erase = expired.filtered("category_id.retention_auto_anonymize")
+        logs = []
+        for giver, consents in to_erase.grouped(
+            lambda c: c.partner_id or c.lead_id
+        ).items():
+            email = giver.email if giver._name == "res.partner" else giver.email_from
+            logs.append(
+                {
+                    "anonymized_name": giver.display_name or "-",
+                    # privacy.log requires an email address
+                    "anonymized_email": email if email and "@" in email else "-@-",
+                    "execution_details": _(
+                        "Anonymized %(model)s %(ids)s: retention period after "
+                        "withdrawal expired (%(categories)s)",
+                        model=self._description,
+                        ids=", ".join(consents.mapped("name")),
+                        categories=", ".join(consents.category_id.mapped("name")),
+                    ),
+                    "records_description": _(
+                        "%(model)s (%(count)s): %(ids)s",
+                        model=self._description,
+                        count=len(consents),
+                        ids=", ".join(f"#{cid}" for cid in consents.ids),
+                    ),
+                }
+            )
+        if logs:
+            self.env["privacy.log"].create(logs)
+        to_erase._gdpr_anonymize()
