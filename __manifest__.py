@@ -49,4 +49,9 @@
         "demo/gdpr_processing_register_demo.xml",
         "demo/gdpr_consent_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_gdpr/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,0 +1,176 @@
+import shutil
+import unittest
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestCrmGdprTours(HttpCase):
+    """The main journeys of crm_gdpr in the web client, in headless Chromium.
+
+    The tours live in ``static/tests/tours/``. Each one is run with the
+    interface in Polish (the ``_pl`` variant first checks that it is), the
+    main ones in English too. A tour that cannot start its browser fails
+    instead of being skipped: these tests are the proof that the screens work.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        # The Polish terms of the screens the tours go through.
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", "sales_team", "crm", "crm_gdpr"], ["pl_PL"]
+        )
+        sales_groups = "sales_team.group_sale_salesman"
+        officer_groups = "sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer"
+        cls.user_sales = new_test_user(
+            cls.env, login="tour_sales", groups=sales_groups, name="Tour Salesperson"
+        )
+        cls.user_sales_pl = new_test_user(
+            cls.env,
+            login="tour_sales_pl",
+            groups=sales_groups,
+            name="Handlowiec",
+            lang="pl_PL",
+        )
+        cls.user_officer = new_test_user(
+            cls.env, login="tour_officer", groups=officer_groups, name="Tour Officer"
+        )
+        cls.user_officer_pl = new_test_user(
+            cls.env,
+            login="tour_officer_pl",
+            groups=officer_groups,
+            name="Inspektor",
+            lang="pl_PL",
+        )
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Anna Kowalska", "email": "anna.kowalska@example.com"}
+        )
+        cls.dpo = cls.env["res.partner"].create(
+            {"name": "Jan Inspektor", "email": "iod@example.com"}
+        )
+        cls.category_marketing = cls.env.ref("crm_gdpr.gdpr_consent_category_marketing")
+        cls.category_newsletter = cls.env.ref(
+            "crm_gdpr.gdpr_consent_category_newsletter"
+        )
+
+    def _start_tour(self, url, tour, user):
+        if not shutil.which("chromium") and not shutil.which("google-chrome"):
+            self.fail(
+                "Chromium is needed to run the tours: install Debian's `chromium` "
+                "package (.ci/run does)."
+            )
+        try:
+            self.start_tour(url, tour, login=user.login)
+        except unittest.SkipTest as error:
+            # Odoo skips browser tests when Chromium cannot start: here a tour
+            # that does not run is a failure, not a silent skip.
+            self.fail(f"The tour {tour} could not run in Chromium: {error}")
+
+    def _create_lead(self, user):
+        return self.env["crm.lead"].create(
+            {
+                "name": "Newsletter at the fair",
+                "type": "opportunity",
+                "partner_id": self.partner.id,
+                "user_id": user.id,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # 1. Register a consent on a lead and withdraw it
+    # ------------------------------------------------------------------
+    def _check_lead_consent_tour(self, user, tour):
+        lead = self._create_lead(user)
+        self._start_tour(f"/odoo/crm/{lead.id}", tour, user)
+        consent = lead.gdpr_consent_ids
+        self.assertEqual(len(consent), 1, "the tour registers one consent")
+        self.assertEqual(consent.partner_id, self.partner)
+        self.assertEqual(consent.category_id, self.category_marketing)
+        self.assertEqual(
+            consent.text_id, self.env.ref("crm_gdpr.gdpr_consent_text_marketing")
+        )
+        self.assertEqual(consent.contact_channel_id.kind, "email")
+        self.assertEqual(consent.contact_value, "anna.kowalska@example.com")
+        self.assertEqual(consent.create_uid, user)
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(
+            consent.withdrawal_reason_id,
+            self.env.ref("crm_gdpr.gdpr_withdrawal_reason_unsubscribe"),
+        )
+        self.assertTrue(consent.date_withdrawn)
+        # The consent text asks for it: the email is blacklisted.
+        self.assertTrue(
+            self.env["mail.blacklist"].search(
+                [("email", "=", "anna.kowalska@example.com")]
+            )
+        )
+
+    def test_tour_lead_consent(self):
+        self._check_lead_consent_tour(self.user_sales, "crm_gdpr_lead_consent")
+
+    def test_tour_lead_consent_polish(self):
+        self._check_lead_consent_tour(self.user_sales_pl, "crm_gdpr_lead_consent_pl")
+
+    # ------------------------------------------------------------------
+    # 2. Bulk grant from the Consents tab of a contact
+    # ------------------------------------------------------------------
+    def test_tour_bulk_grant_polish(self):
+        user = self.user_sales_pl
+        self._start_tour(
+            f"/odoo/contacts/{self.partner.id}", "crm_gdpr_bulk_grant_pl", user
+        )
+        consents = self.partner.gdpr_consent_ids
+        self.assertEqual(
+            consents.category_id, self.category_marketing | self.category_newsletter
+        )
+        self.assertEqual(len(consents), 2)
+        self.assertEqual(set(consents.mapped("state")), {"active"})
+        self.assertEqual(
+            set(consents.mapped("contact_value")), {"anna.kowalska@example.com"}
+        )
+        self.assertEqual(consents.create_uid, user)
+        self.assertEqual(self.partner.gdpr_consent_count, 2)
+
+    # ------------------------------------------------------------------
+    # 3. The officer builds and prints a register of processing activities
+    # ------------------------------------------------------------------
+    def _check_processing_register_tour(self, user, tour):
+        Register = self.env["gdpr.processing.register"]
+        existing = Register.search([])
+        self._start_tour(
+            "/odoo/action-crm_gdpr.gdpr_processing_register_action", tour, user
+        )
+        register = Register.search([]) - existing
+        self.assertEqual(len(register), 1, "the tour creates one register")
+        self.assertEqual(register.title, "Customer relationship data")
+        self.assertTrue(register.use_company_data)
+        self.assertEqual(register.controller_id, register.company_id.partner_id)
+        self.assertEqual(register.dpo_id, self.dpo)
+        self.assertRegex(register.name, r"^\d{4}/\d{2}/\d{2}/\d+$")
+        activity = register.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.name, "Newsletter sending")
+        self.assertEqual(activity.legal_basis, "a")
+        self.assertEqual(
+            activity.purpose, "Sending the monthly newsletter to subscribers"
+        )
+        self.assertTrue(activity.code)
+        transfer = activity.transfer_ids
+        self.assertEqual(len(transfer), 1)
+        self.assertEqual(transfer.country_id, self.env.ref("base.cl"))
+        self.assertEqual(
+            transfer.basis_id, self.env.ref("crm_gdpr.gdpr_transfer_basis_art46_2c")
+        )
+        self.assertEqual(transfer.details, "Mailing service provider in Santiago")
+
+    def test_tour_processing_register(self):
+        self._check_processing_register_tour(
+            self.user_officer, "crm_gdpr_processing_register"
+        )
+
+    def test_tour_processing_register_polish(self):
+        self._check_processing_register_tour(
+            self.user_officer_pl, "crm_gdpr_processing_register_pl"
+        )
