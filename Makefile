@@ -15,3 +15,6 @@ lint:  ## ruff and pylint-odoo only
 
 i18n:  ## regenerate i18n/crm_gdpr.pot with Odoo's export and merge i18n/pl.po
 	$(DEV) i18n
+
+screenshots:  ## PNG pictures of the main screens and printouts in docs/ (fresh demo database)
+	$(PYTHON) tools/screenshots.py

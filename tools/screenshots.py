@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""``make screenshots``: pictures of crm_gdpr's main screens and printouts.
+
+Creates a fresh demo database, starts Odoo on it, drives a headless Chromium
+through the DevTools protocol to capture the main forms, downloads the PDF
+reports and converts their first page, and saves every picture as a PNG in
+``docs/``. Needs what ``make demo`` needs, plus Debian's ``chromium`` and
+``poppler-utils`` packages and the ``websocket-client`` and ``requests``
+Python packages (both come with Odoo's requirements).
+"""
+
+import argparse
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dev  # noqa: E402  (tools/dev.py, next to this file)
+
+DOCS = dev.ROOT / "docs"
+WIDTH, HEIGHT = 1400, 900
+
+
+# ---------------------------------------------------------------------------
+# What is captured
+# ---------------------------------------------------------------------------
+# (file name, model, XML id of a demo record, notebook page to open or None)
+SCREENS = [
+    ("consent_form", "gdpr.consent", "crm_gdpr.gdpr_consent_newsletter_demo", None),
+    ("partner_consents_tab", "res.partner", "base.res_partner_12", "gdpr_consents"),
+    (
+        "processing_register_form",
+        "gdpr.processing.register",
+        "crm_gdpr.gdpr_processing_register_demo",
+        None,
+    ),
+    (
+        "processing_activity_transfers",
+        "gdpr.processing.activity",
+        "crm_gdpr.gdpr_processing_activity_newsletter_demo",
+        "transfers",
+    ),
+    ("breach_form", "gdpr.breach", None, None),
+]
+# (file name, report XML id, model, XML id of a demo record or None: the first)
+PRINTOUTS = [
+    (
+        "processing_register_pdf",
+        "crm_gdpr.action_report_gdpr_processing_register",
+        "gdpr.processing.register",
+        "crm_gdpr.gdpr_processing_register_demo",
+    ),
+    (
+        "partner_personal_data_pdf",
+        "crm_gdpr.action_report_partner_personal_data",
+        "res.partner",
+        "base.res_partner_12",
+    ),
+    ("breach_pdf", None, "gdpr.breach", None),
+]
+
+
+# ---------------------------------------------------------------------------
+# Odoo over JSON-RPC
+# ---------------------------------------------------------------------------
+class Odoo:
+    def __init__(self, url, db, login, password):
+        import requests  # Odoo's own dependency
+
+        self.url = url
+        self.session = requests.Session()
+        response = self.session.post(
+            f"{url}/web/session/authenticate",
+            json={"params": {"db": db, "login": login, "password": password}},
+            timeout=120,
+        )
+        response.raise_for_status()
+        if response.json().get("error"):
+            dev.die(f"cannot log in as {login}: {response.json()['error']}")
+        self.session_id = self.session.cookies["session_id"]
+
+    def call(self, model, method, *args, **kwargs):
+        response = self.session.post(
+            f"{self.url}/web/dataset/call_kw",
+            json={
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                }
+            },
+            timeout=300,
+        )
+        response.raise_for_status()
+        payload = response.json()
+        if payload.get("error"):
+            raise RuntimeError(payload["error"]["data"]["message"])
+        return payload["result"]
+
+    def model_exists(self, model):
+        return bool(self.call("ir.model", "search", [("model", "=", model)]))
+
+    def record_id(self, model, xmlid):
+        """The id of ``xmlid``, or of the first record of ``model`` without one."""
+        if xmlid:
+            module, name = xmlid.split(".")
+            rows = self.call(
+                "ir.model.data",
+                "search_read",
+                [("module", "=", module), ("name", "=", name)],
+                ["res_id"],
+            )
+            return rows[0]["res_id"] if rows else None
+        ids = self.call(model, "search", [], limit=1, order="id")
+        return ids[0] if ids else None
+
+
+# ---------------------------------------------------------------------------
+# Chromium over the DevTools protocol
+# ---------------------------------------------------------------------------
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url, timeout=120):
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    dev.die(f"{url} did not answer within {timeout} s")
+
+
+class Browser:
+    def __init__(self, chromium):
+        import requests
+        import websocket  # websocket-client, Odoo's own dependency
+
+        self.profile = tempfile.mkdtemp(prefix="crm_gdpr_chromium_")
+        port = free_port()
+        self.proc = subprocess.Popen(
+            [
+                chromium,
+                "--headless=new",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={WIDTH},{HEIGHT}",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_http(f"http://127.0.0.1:{port}/json/version", timeout=30)
+        pages = [
+            target
+            for target in requests.get(
+                f"http://127.0.0.1:{port}/json", timeout=5
+            ).json()
+            if target["type"] == "page"
+        ]
+        self.ws = websocket.create_connection(
+            pages[0]["webSocketDebuggerUrl"], suppress_origin=True, timeout=60
+        )
+        self._id = 0
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def send(self, method, **params):
+        self._id += 1
+        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self._id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True
+        )
+        return result.get("result", {}).get("value")
+
+    def wait_for(self, expression, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(expression):
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"timeout waiting for {expression}")
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        try:
+            self.send("Browser.close")
+        except Exception:  # noqa: BLE001 - the browser may be gone already
+            pass
+        self.ws.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# The web client is idle: a form is shown and nothing is loading any more.
+FORM_READY = (
+    "!!document.querySelector('.o_form_view .o_form_renderer') && "
+    "!document.querySelector('.o_loading_indicator, .o_view_nocontent') && "
+    "document.readyState === 'complete'"
+)
+
+
+def capture_screen(browser, odoo, name, model, record_id, page):
+    browser.send("Page.navigate", url=f"{odoo.url}/odoo/{model}/{record_id}")
+    browser.wait_for(FORM_READY)
+    if page:
+        browser.evaluate(
+            f"document.querySelector('.o_notebook a.nav-link[name={page}]').click()"
+        )
+        browser.wait_for(
+            f"!!document.querySelector('.o_notebook a.nav-link.active[name={page}]')"
+        )
+    # Fonts, images and the chatter finish loading.
+    time.sleep(1.5)
+    path = DOCS / f"{name}.png"
+    browser.screenshot(path)
+    return path
+
+
+def capture_printout(odoo, name, report_xmlid, record_id):
+    module, xml_name = report_xmlid.split(".")
+    report_id = odoo.record_id("ir.actions.report", report_xmlid)
+    if not report_id:
+        dev.die(f"the report {report_xmlid} does not exist")
+    report_name = odoo.call("ir.actions.report", "read", [report_id], ["report_name"])[
+        0
+    ]["report_name"]
+    response = odoo.session.get(
+        f"{odoo.url}/report/pdf/{report_name}/{record_id}", timeout=300
+    )
+    response.raise_for_status()
+    if not response.content.startswith(b"%PDF"):
+        dev.die(f"{report_xmlid} did not render a PDF ({module}.{xml_name})")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        pdf.write_bytes(response.content)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
+            + [str(pdf), str(Path(tmp) / "page")],
+            check=True,
+        )
+        path = DOCS / f"{name}.png"
+        shutil.copyfile(Path(tmp) / "page.png", path)
+    return path
+
+
+def find_breach_report(odoo):
+    ids = odoo.call(
+        "ir.actions.report", "search", [("model", "=", "gdpr.breach")], limit=1
+    )
+    if not ids:
+        return None
+    data = odoo.call("ir.actions.report", "get_external_id", ids)
+    return data.get(str(ids[0])) or None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="crm_gdpr_screenshots")
+    parser.add_argument(
+        "--lang", default="en_US", help="interface language, e.g. pl_PL"
+    )
+    parser.add_argument(
+        "--keep-db", action="store_true", help="reuse the database if it exists"
+    )
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("google-chrome")
+    if not chromium:
+        dev.die("Chromium is missing: install Debian's `chromium` package.")
+    if not shutil.which("pdftoppm"):
+        dev.die("pdftoppm is missing: install Debian's `poppler-utils` package.")
+    start = time.monotonic()
+    version, odoo_addons = dev.odoo_info()
+    env = dev.ensure_postgres()
+    path = dev.addons_path(odoo_addons)
+    if not args.keep_db or not dev.db_exists(env, args.db):
+        dev.fresh_db(env, path, version, args.db, demo=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (dev.BUILD / "screenshots-odoo.log").open("w")
+    server = subprocess.Popen(
+        dev.odoo_cmd(
+            path,
+            args.db,
+            "--http-port",
+            str(port),
+            "--http-interface",
+            "127.0.0.1",
+            "--workers=0",
+            "--max-cron-threads=0",
+        ),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    browser = None
+    saved = []
+    try:
+        wait_http(f"{url}/web/login")
+        odoo = Odoo(url, args.db, "admin", "admin")
+        # wkhtmltopdf fetches the report's styles from this address.
+        odoo.call("ir.config_parameter", "set_param", "web.base.url", url)
+        if args.lang != "en_US":
+            # Activate the language and load its terms, as Settings does.
+            lang_ids = odoo.call(
+                "res.lang",
+                "search",
+                [("code", "=", args.lang), ("active", "in", [True, False])],
+            )
+            wizard = odoo.call(
+                "base.language.install", "create", {"lang_ids": [(6, 0, lang_ids)]}
+            )
+            odoo.call("base.language.install", "lang_install", [wizard])
+        admin_id = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
+        odoo.call("res.users", "write", [admin_id], {"lang": args.lang})
+        DOCS.mkdir(exist_ok=True)
+        browser = Browser(chromium)
+        browser.send(
+            "Network.setCookie",
+            name="session_id",
+            value=odoo.session_id,
+            domain="127.0.0.1",
+            path="/",
+        )
+        for name, model, xmlid, page in SCREENS:
+            if not odoo.model_exists(model):
+                dev.say(f"skipping {name}: {model} is not in this version")
+                continue
+            record_id = odoo.record_id(model, xmlid)
+            if not record_id:
+                dev.die(f"no demo record for {name} ({xmlid or model})")
+            saved.append(capture_screen(browser, odoo, name, model, record_id, page))
+            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+        for name, report_xmlid, model, xmlid in PRINTOUTS:
+            if not odoo.model_exists(model):
+                dev.say(f"skipping {name}: {model} is not in this version")
+                continue
+            report_xmlid = report_xmlid or find_breach_report(odoo)
+            record_id = odoo.record_id(model, xmlid)
+            if not report_xmlid or not record_id:
+                dev.die(f"no report or demo record for {name}")
+            saved.append(capture_printout(odoo, name, report_xmlid, record_id))
+            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+    finally:
+        if browser:
+            browser.close()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    dev.say(f"{len(saved)} pictures in docs/ in {time.monotonic() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
