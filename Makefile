@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo test lint i18n bench screenshots
+.PHONY: demo test lint i18n wheel
 
 demo:  ## serve a demo database at http://localhost:8069 (RESET=1 recreates it)
 	$(DEV) demo $(if $(RESET),--reset)
@@ -15,3 +15,6 @@ lint:  ## ruff and pylint-odoo only
 
 i18n:  ## regenerate i18n/crm_gdpr.pot with Odoo's export and merge i18n/pl.po
 	$(DEV) i18n
+
+wheel:  ## build dist wheel odoo-addon-crm_gdpr in .build/dist (any folder name)
+	$(DEV) wheel
