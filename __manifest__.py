@@ -27,6 +27,15 @@
         "views/gdpr_transfer_basis_views.xml",
         "views/gdpr_channel_views.xml",
         "views/gdpr_consent_text_views.xml",
+        "data/gdpr_breach_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/gdpr_breach_views.xml",
+        "report/gdpr_breach_reports.xml",
+        "report/gdpr_breach_templates.xml",
         "views/crm_gdpr_menus.xml",
+    ],
+    "demo": [
+        "demo/gdpr_breach_demo.xml",
     ],
 }

@@ -6,3 +6,4 @@ from . import gdpr_withdrawal_source
 from . import gdpr_transfer_basis
 from . import gdpr_channel
 from . import gdpr_consent_text
+from . import gdpr_breach
