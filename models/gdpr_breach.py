@@ -196,11 +196,6 @@ class GdprBreach(models.Model):
             "unique(name, company_id)",
             "The breach reference must be unique per company.",
         ),
-        (
-            "records_count_not_negative",
-            "CHECK(records_count >= 0)",
-            "The number of records affected cannot be negative.",
-        ),
     ]
 
     @api.depends("date_discovered")
@@ -292,7 +287,7 @@ class GdprBreach(models.Model):
                     _("The report date of %s cannot be in the future.", breach.name)
                 )
 
-    @api.constrains("is_reported_late", "delay_reason")
+    @api.constrains("is_reported", "date_reported", "date_discovered", "delay_reason")
     def _check_delay_reason(self):
         for breach in self:
             if breach.is_reported_late and not (breach.delay_reason or "").strip():

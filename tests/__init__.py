@@ -1,2 +1,4 @@
 from . import test_gdpr_dictionaries
 from . import test_crm_gdpr_security
+from . import test_gdpr_breach
+from . import test_gdpr_breach_report
