@@ -58,7 +58,7 @@ class GdprBreach(models.Model):
         "res.partner",
         string="Data Protection Officer",
         required=True,
-        default=_default_dpo_id,
+        default=lambda self: self._default_dpo_id(),
         tracking=True,
         help="The data protection officer (or other contact point) handling "
         "the breach, named in the notification.",
