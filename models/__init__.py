@@ -13,3 +13,4 @@ from . import gdpr_transfer
 from . import gdpr_consent
 from . import res_partner
 from . import crm_lead
+from . import gdpr_breach
