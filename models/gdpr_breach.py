@@ -23,12 +23,10 @@ class GdprBreach(models.Model):
     def _default_dpo_id(self):
         """Return the DPO of the current company's processing register.
 
-        The register (``gdpr.processing.register``) is optional: without it,
-        or without a DPO on it, the field stays empty and the user chooses.
+        Without a register, or without a DPO on it, the field stays empty
+        and the user chooses.
         Override to take the DPO from elsewhere (e.g. the company settings).
         """
-        if "gdpr.processing.register" not in self.env:
-            return self.env["res.partner"]
         register = self.env["gdpr.processing.register"].search(
             [
                 ("company_id", "in", [self.env.company.id, False]),

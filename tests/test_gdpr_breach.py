@@ -61,8 +61,23 @@ class TestGdprBreach(GdprBreachCommon):
             self._create_breach(dpo_id=False)
         form = Form(self.Breach)
         form.date_breach = date(2026, 3, 1)
+        form.dpo_id = self.env["res.partner"]
         with self.assertRaisesRegex(AssertionError, "dpo_id"):
             form.save()
+
+    def test_dpo_defaults_to_the_dpo_of_the_company_register(self):
+        other_dpo = self.env["res.partner"].create({"name": "DPO of company 2"})
+        self.env["gdpr.processing.register"].create(
+            {
+                "title": "Company 2",
+                "dpo_id": other_dpo.id,
+                "company_id": self.company_2.id,
+            }
+        )
+        self.env["gdpr.processing.register"].create(
+            {"title": "Ours", "dpo_id": self.dpo.id, "company_id": self.company.id}
+        )
+        self.assertEqual(Form(self.Breach).dpo_id, self.dpo)
 
     def test_defaults(self):
         form = Form(self.Breach)
