@@ -1,10 +1,8 @@
-import subprocess
-import tempfile
-
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from .common import pdf_text
 from .test_gdpr_breach import GdprBreachCommon
 
 REPORT = "crm_gdpr.gdpr_breach_report"
@@ -62,22 +60,8 @@ class TestGdprBreachReport(GdprBreachCommon):
         )
 
     def _pdf_text(self, records, user=None):
-        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
-        if user:
-            report = report.with_user(user)
-        pdf, report_format = report._render_qweb_pdf(REPORT, records.ids)
-        self.assertEqual(report_format, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf_file:
-            pdf_file.write(pdf)
-            pdf_file.flush()
-            text = subprocess.run(
-                ["pdftotext", "-layout", pdf_file.name, "-"],
-                capture_output=True,
-                check=True,
-                text=True,
-            ).stdout
-        return " ".join(text.split())
+        lang = (user or self.env.user).lang
+        return pdf_text(self.env, REPORT, records, user=user, lang=lang)
 
     def test_report_printable_from_form_and_list(self):
         report = self.env.ref(REPORT)
