@@ -14,3 +14,4 @@ from . import gdpr_consent
 from . import res_partner
 from . import crm_lead
 from . import gdpr_breach
+from . import ir_actions_report
