@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo test lint i18n bench screenshots
+.PHONY: demo test lint i18n wheel screenshots
 
 demo:  ## serve a demo database at http://localhost:8069 (RESET=1 recreates it)
 	$(DEV) demo $(if $(RESET),--reset)
@@ -15,6 +15,9 @@ lint:  ## ruff and pylint-odoo only
 
 i18n:  ## regenerate i18n/crm_gdpr.pot with Odoo's export and merge i18n/pl.po
 	$(DEV) i18n
+
+wheel:  ## build dist wheel odoo-addon-crm_gdpr in .build/dist (any folder name)
+	$(DEV) wheel
 
 screenshots:  ## PNG pictures of the main screens and printouts in docs/ (fresh demo database)
 	$(PYTHON) tools/screenshots.py

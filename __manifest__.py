@@ -30,6 +30,9 @@
         "data/gdpr_processing_register_sequence_data.xml",
         "data/gdpr_consent_sequence_data.xml",
         "data/gdpr_consent_cron_data.xml",
+        "data/gdpr_breach_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/gdpr_breach_cron_data.xml",
         "views/gdpr_processing_register_views.xml",
         "views/gdpr_processing_activity_views.xml",
         "views/gdpr_joint_controller_views.xml",
@@ -43,11 +46,15 @@
         "report/gdpr_processing_register_templates.xml",
         "report/res_partner_reports.xml",
         "report/res_partner_templates.xml",
+        "views/gdpr_breach_views.xml",
+        "report/gdpr_breach_reports.xml",
+        "report/gdpr_breach_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [
         "demo/gdpr_processing_register_demo.xml",
         "demo/gdpr_consent_demo.xml",
+        "demo/gdpr_breach_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

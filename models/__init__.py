@@ -13,3 +13,5 @@ from . import gdpr_transfer
 from . import gdpr_consent
 from . import res_partner
 from . import crm_lead
+from . import gdpr_breach
+from . import ir_actions_report

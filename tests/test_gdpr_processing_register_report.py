@@ -1,9 +1,7 @@
-import subprocess
-import tempfile
-
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from .common import pdf_text
 from .test_gdpr_processing_register import GdprRegisterCommon
 
 REPORT = "crm_gdpr.action_report_gdpr_processing_register"
@@ -96,26 +94,7 @@ class TestGdprProcessingRegisterReport(GdprRegisterCommon):
         )
 
     def _pdf_text(self, register, user=None, lang="en_US"):
-        # force_report_rendering: a real PDF by wkhtmltopdf, even in tests.
-        Report = self.env["ir.actions.report"].with_context(
-            lang=lang, force_report_rendering=True
-        )
-        if user:
-            Report = Report.with_user(user)
-        pdf, content_type = Report._render_qweb_pdf(REPORT, register.ids)
-        self.assertEqual(content_type, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            text = subprocess.run(
-                ["pdftotext", "-raw", handle.name, "-"],
-                capture_output=True,
-                check=True,
-                text=True,
-            ).stdout
-        # Text in content order, cell by cell; compare on single spaces.
-        return " ".join(text.split())
+        return pdf_text(self.env, REPORT, register, user=user, lang=lang)
 
     def test_printed_register_contains_the_whole_register(self):
         text = self._pdf_text(self.register, user=self.user_officer)

@@ -407,6 +407,34 @@ def cmd_i18n(args):
     say(f"wrote {pot.relative_to(ROOT)} and merged i18n/pl.po")
 
 
+def cmd_wheel(_args):
+    """Build the wheel from a copy named crm_gdpr, whatever the checkout's name.
+
+    whool names the distribution after the addon's folder
+    (``odoo-addon-<folder>``), as OCA repositories expect.
+    """
+    stage = BUILD / "dist" / MODULE
+    shutil.rmtree(stage.parent, ignore_errors=True)
+    stage.parent.mkdir(parents=True)
+    # A clone: whool reads the committed files and the history (post-version).
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(stage)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(BUILD / "dist"),
+            str(stage),
+        ],
+        check=True,
+    )
+    say(f"wheel written to {BUILD / 'dist'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -433,6 +461,8 @@ def main():
     i18n = sub.add_parser("i18n", help="export the pot and merge pl.po")
     i18n.add_argument("--db", default="crm_gdpr")
     i18n.set_defaults(func=cmd_i18n)
+    wheel = sub.add_parser("wheel", help="build the odoo-addon-crm_gdpr wheel")
+    wheel.set_defaults(func=cmd_wheel)
     args = parser.parse_args()
     start = time.monotonic()
     args.func(args)
