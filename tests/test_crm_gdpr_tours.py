@@ -174,3 +174,39 @@ class TestCrmGdprTours(HttpCase):
         self._check_processing_register_tour(
             self.user_officer_pl, "crm_gdpr_processing_register_pl"
         )
+
+    # ------------------------------------------------------------------
+    # 4. The officer records a breach, reports it and prints it
+    # ------------------------------------------------------------------
+    def _check_breach_tour(self, user, tour):
+        # The DPO proposed for a breach is the one of the company's register.
+        self.env["gdpr.processing.register"].create(
+            {"title": "Register", "dpo_id": self.dpo.id}
+        )
+        Breach = self.env["gdpr.breach"]
+        existing = Breach.search([])
+        self._start_tour("/odoo/action-crm_gdpr.gdpr_breach_action", tour, user)
+        breach = Breach.search([]) - existing
+        self.assertEqual(len(breach), 1, "the tour records one breach")
+        self.assertEqual(breach.dpo_id, self.dpo)
+        self.assertEqual(breach.records_count, 120)
+        self.assertTrue(breach.breach_confidentiality)
+        self.assertFalse(breach.breach_integrity)
+        self.assertEqual(
+            breach.nature, "A mailing list was sent to all subscribers in the To field"
+        )
+        self.assertEqual(
+            breach.subjects_description,
+            "120 newsletter subscribers, email addresses only",
+        )
+        self.assertTrue(breach.is_reported)
+        self.assertEqual(breach.date_reported, breach.date_breach)
+        self.assertEqual(breach.report_type, "initial")
+        self.assertEqual(breach.risk_level, "risk")
+        self.assertEqual(breach.create_uid, user)
+
+    def test_tour_breach(self):
+        self._check_breach_tour(self.user_officer, "crm_gdpr_breach")
+
+    def test_tour_breach_polish(self):
+        self._check_breach_tour(self.user_officer_pl, "crm_gdpr_breach_pl")

@@ -90,6 +90,24 @@ export function pickTag(fieldName, search, scope = "") {
 }
 
 /**
+ * Open the gear menu of a form and print its only report, waiting for the
+ * download as ``printAndWaitForDownload`` does.
+ */
+export function printFromGearMenu(reportName) {
+    return [
+        {
+            content: "open the gear menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(i.fa-cog)",
+            run: "click",
+        },
+        ...printAndWaitForDownload(
+            ".o-dropdown--menu .o_menu_item:has(i.fa-print)",
+            reportName
+        ),
+    ];
+}
+
+/**
  * Click ``buttonTrigger`` (a print button) and wait until the report it asks
  * for has been downloaded from the server: the next step waits for
  * ``body[data-crm-gdpr-downloaded]`` holding the report name.
