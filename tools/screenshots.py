@@ -31,39 +31,57 @@ WIDTH, HEIGHT = 1400, 900
 # ---------------------------------------------------------------------------
 # What is captured
 # ---------------------------------------------------------------------------
-# (file name, model, XML id of a demo record, notebook page to open or None)
+# (file name, URL path of the record's action, XML id of a demo record,
+#  notebook page to open or None)
 SCREENS = [
-    ("consent_form", "gdpr.consent", "crm_gdpr.gdpr_consent_newsletter_demo", None),
-    ("partner_consents_tab", "res.partner", "base.res_partner_12", "gdpr_consents"),
+    (
+        "consent_form",
+        "action-crm_gdpr.gdpr_consent_action",
+        "crm_gdpr.gdpr_consent_newsletter_demo",
+        None,
+    ),
+    (
+        "partner_consents_tab",
+        "contacts",
+        "base.res_partner_12",
+        "gdpr_consents",
+    ),
     (
         "processing_register_form",
-        "gdpr.processing.register",
+        "action-crm_gdpr.gdpr_processing_register_action",
         "crm_gdpr.gdpr_processing_register_demo",
         None,
     ),
     (
         "processing_activity_transfers",
-        "gdpr.processing.activity",
+        "action-crm_gdpr.gdpr_processing_activity_action",
         "crm_gdpr.gdpr_processing_activity_newsletter_demo",
         "transfers",
     ),
-    ("breach_form", "gdpr.breach", None, None),
+    (
+        "breach_form",
+        "action-crm_gdpr.gdpr_breach_action",
+        "crm_gdpr.gdpr_breach_laptop_demo",
+        None,
+    ),
 ]
-# (file name, report XML id, model, XML id of a demo record or None: the first)
+# (file name, report XML id, XML id of a demo record)
 PRINTOUTS = [
     (
         "processing_register_pdf",
         "crm_gdpr.action_report_gdpr_processing_register",
-        "gdpr.processing.register",
         "crm_gdpr.gdpr_processing_register_demo",
     ),
     (
         "partner_personal_data_pdf",
         "crm_gdpr.action_report_partner_personal_data",
-        "res.partner",
         "base.res_partner_12",
     ),
-    ("breach_pdf", None, "gdpr.breach", None),
+    (
+        "breach_pdf",
+        "crm_gdpr.gdpr_breach_report",
+        "crm_gdpr.gdpr_breach_laptop_demo",
+    ),
 ]
 
 
@@ -105,22 +123,18 @@ class Odoo:
             raise RuntimeError(payload["error"]["data"]["message"])
         return payload["result"]
 
-    def model_exists(self, model):
-        return bool(self.call("ir.model", "search", [("model", "=", model)]))
-
-    def record_id(self, model, xmlid):
-        """The id of ``xmlid``, or of the first record of ``model`` without one."""
-        if xmlid:
-            module, name = xmlid.split(".")
-            rows = self.call(
-                "ir.model.data",
-                "search_read",
-                [("module", "=", module), ("name", "=", name)],
-                ["res_id"],
-            )
-            return rows[0]["res_id"] if rows else None
-        ids = self.call(model, "search", [], limit=1, order="id")
-        return ids[0] if ids else None
+    def record_id(self, xmlid):
+        """The database id of the record ``xmlid``; dies if there is none."""
+        module, name = xmlid.split(".")
+        rows = self.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        if not rows:
+            dev.die(f"the record {xmlid} is missing from the demo database")
+        return rows[0]["res_id"]
 
 
 # ---------------------------------------------------------------------------
@@ -242,8 +256,8 @@ FORM_READY = (
 )
 
 
-def capture_screen(browser, odoo, name, model, record_id, page):
-    browser.send("Page.navigate", url=f"{odoo.url}/odoo/{model}/{record_id}")
+def capture_screen(browser, odoo, name, action_path, record_id, page):
+    browser.send("Page.navigate", url=f"{odoo.url}/odoo/{action_path}/{record_id}")
     browser.wait_for(FORM_READY)
     if page:
         browser.evaluate(
@@ -260,10 +274,7 @@ def capture_screen(browser, odoo, name, model, record_id, page):
 
 
 def capture_printout(odoo, name, report_xmlid, record_id):
-    module, xml_name = report_xmlid.split(".")
-    report_id = odoo.record_id("ir.actions.report", report_xmlid)
-    if not report_id:
-        dev.die(f"the report {report_xmlid} does not exist")
+    report_id = odoo.record_id(report_xmlid)
     report_name = odoo.call("ir.actions.report", "read", [report_id], ["report_name"])[
         0
     ]["report_name"]
@@ -272,7 +283,7 @@ def capture_printout(odoo, name, report_xmlid, record_id):
     )
     response.raise_for_status()
     if not response.content.startswith(b"%PDF"):
-        dev.die(f"{report_xmlid} did not render a PDF ({module}.{xml_name})")
+        dev.die(f"{report_xmlid} did not render a PDF")
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "report.pdf"
         pdf.write_bytes(response.content)
@@ -286,21 +297,40 @@ def capture_printout(odoo, name, report_xmlid, record_id):
     return path
 
 
-def find_breach_report(odoo):
-    ids = odoo.call(
-        "ir.actions.report", "search", [("model", "=", "gdpr.breach")], limit=1
-    )
-    if not ids:
-        return None
-    data = odoo.call("ir.actions.report", "get_external_id", ids)
-    return data.get(str(ids[0])) or None
+def copy_template_filestore(template, db):
+    """Give ``db`` the files of the template database it was copied from.
+
+    ``createdb -T`` copies the tables, not the filestore: without this the
+    company logo, the avatars and the other attachments of the template are
+    missing from the screens and the printouts. dev.py installs the template
+    under a ``_tmp`` name and renames the database only, so its files may be
+    under that name.
+    """
+    probe = "import sys, odoo.tools.config as c; print(c.filestore(sys.argv[1]))"
+
+    def filestore(name):
+        return Path(
+            subprocess.run(
+                [sys.executable, "-c", probe, name],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+
+    target = filestore(db)
+    for source in (filestore(template), filestore(f"{template}_tmp")):
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="crm_gdpr_screenshots")
     parser.add_argument(
-        "--lang", default="en_US", help="interface language, e.g. pl_PL"
+        "--lang",
+        default="en_US",
+        help="interface language, e.g. pl_PL (the file names get a _pl_PL suffix)",
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="reuse the database if it exists"
@@ -317,6 +347,7 @@ def main():
     path = dev.addons_path(odoo_addons)
     if not args.keep_db or not dev.db_exists(env, args.db):
         dev.fresh_db(env, path, version, args.db, demo=True)
+        copy_template_filestore(dev.template(env, path, version, True), args.db)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (dev.BUILD / "screenshots-odoo.log").open("w")
@@ -364,24 +395,18 @@ def main():
             domain="127.0.0.1",
             path="/",
         )
-        for name, model, xmlid, page in SCREENS:
-            if not odoo.model_exists(model):
-                dev.say(f"skipping {name}: {model} is not in this version")
-                continue
-            record_id = odoo.record_id(model, xmlid)
-            if not record_id:
-                dev.die(f"no demo record for {name} ({xmlid or model})")
-            saved.append(capture_screen(browser, odoo, name, model, record_id, page))
+        suffix = "" if args.lang == "en_US" else f"_{args.lang}"
+        for name, action_path, xmlid, page in SCREENS:
+            record_id = odoo.record_id(xmlid)
+            saved.append(
+                capture_screen(
+                    browser, odoo, name + suffix, action_path, record_id, page
+                )
+            )
             dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
-        for name, report_xmlid, model, xmlid in PRINTOUTS:
-            if not odoo.model_exists(model):
-                dev.say(f"skipping {name}: {model} is not in this version")
-                continue
-            report_xmlid = report_xmlid or find_breach_report(odoo)
-            record_id = odoo.record_id(model, xmlid)
-            if not report_xmlid or not record_id:
-                dev.die(f"no report or demo record for {name}")
-            saved.append(capture_printout(odoo, name, report_xmlid, record_id))
+        for name, report_xmlid, xmlid in PRINTOUTS:
+            record_id = odoo.record_id(xmlid)
+            saved.append(capture_printout(odoo, name + suffix, report_xmlid, record_id))
             dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
     finally:
         if browser:
