@@ -3,14 +3,22 @@ import unittest
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+# The executables Odoo's browser tests look for.
+CHROME_EXECUTABLES = (
+    "google-chrome",
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+)
+
 
 @tagged("post_install", "-at_install")
 class TestCrmGdprTours(HttpCase):
     """The main journeys of crm_gdpr in the web client, in headless Chromium.
 
-    The tours live in ``static/tests/tours/``. Each one is run with the
-    interface in Polish (the ``_pl`` variant first checks that it is), the
-    main ones in English too. A tour that cannot start its browser fails
+    The tours live in ``static/tests/tours/``. Each one runs with the
+    interface in English and in Polish (the ``_pl`` variant first checks that
+    the interface is in Polish). A tour that cannot start its browser fails
     instead of being skipped: these tests are the proof that the screens work.
     """
 
@@ -56,7 +64,7 @@ class TestCrmGdprTours(HttpCase):
         )
 
     def _start_tour(self, url, tour, user):
-        if not shutil.which("chromium") and not shutil.which("google-chrome"):
+        if not any(shutil.which(name) for name in CHROME_EXECUTABLES):
             self.fail(
                 "Chromium is needed to run the tours: install Debian's `chromium` "
                 "package (.ci/run does)."
@@ -116,11 +124,8 @@ class TestCrmGdprTours(HttpCase):
     # ------------------------------------------------------------------
     # 2. Bulk grant from the Consents tab of a contact
     # ------------------------------------------------------------------
-    def test_tour_bulk_grant_polish(self):
-        user = self.user_sales_pl
-        self._start_tour(
-            f"/odoo/contacts/{self.partner.id}", "crm_gdpr_bulk_grant_pl", user
-        )
+    def _check_bulk_grant_tour(self, user, tour):
+        self._start_tour(f"/odoo/contacts/{self.partner.id}", tour, user)
         consents = self.partner.gdpr_consent_ids
         self.assertEqual(
             consents.category_id, self.category_marketing | self.category_newsletter
@@ -132,6 +137,12 @@ class TestCrmGdprTours(HttpCase):
         )
         self.assertEqual(consents.create_uid, user)
         self.assertEqual(self.partner.gdpr_consent_count, 2)
+
+    def test_tour_bulk_grant(self):
+        self._check_bulk_grant_tour(self.user_sales, "crm_gdpr_bulk_grant")
+
+    def test_tour_bulk_grant_polish(self):
+        self._check_bulk_grant_tour(self.user_sales_pl, "crm_gdpr_bulk_grant_pl")
 
     # ------------------------------------------------------------------
     # 3. The officer builds and prints a register of processing activities
