@@ -560,6 +560,17 @@ class GdprConsent(models.Model):
         """Refuse changing the evidence fields of existing consents."""
         changed = [fname for fname in IMMUTABLE_FIELDS if fname in vals]
         personal = [fname for fname in PERSONAL_FIELDS if vals.get(fname)]
+        # Only the logged erasure (_write_evidence) flags a consent as erased:
+        # a flagged consent is skipped by the erasure and keeps its data.
+        if "is_anonymized" in vals and any(
+            consent.is_anonymized != bool(vals["is_anonymized"]) for consent in self
+        ):
+            raise UserError(
+                _(
+                    "Consents are anonymised only by the logged erasure "
+                    "(Settings → Privacy Lookup)."
+                )
+            )
         for consent in self:
             if consent.is_anonymized and (personal or "is_anonymized" in vals):
                 raise UserError(
