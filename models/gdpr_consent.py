@@ -16,6 +16,8 @@ PERSONAL_FIELDS = (
     "contact_channel_id",
     "contact_value",
 )
+# Withdrawal data: kept as recorded once the consent is withdrawn.
+WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
 
@@ -506,7 +508,12 @@ class GdprConsent(models.Model):
             super(GdprConsent, consents).write(company_vals)
         others = self - to_withdraw
         if others:
+            others._check_already_withdrawn(vals)
             super(GdprConsent, others).write(vals)
+        # Write (and lock) the withdrawal before its side effects: of two
+        # concurrent withdrawals the second then fails on the consent itself
+        # (and is retried), not on a blacklist entry the first one added.
+        to_withdraw.flush_recordset()
         to_withdraw._sync_blacklist()
         return True
 
@@ -609,6 +616,30 @@ class GdprConsent(models.Model):
                         giver=consent.partner_id.display_name,
                     )
                 )
+
+    def _check_already_withdrawn(self, vals):
+        """Refuse withdrawing again, with other data, a withdrawn consent.
+
+        Two users withdrawing the same consent at once: the second one must
+        not overwrite the date, reason and source recorded by the first.
+        """
+        for consent in self.filtered(lambda consent: not consent.active):
+            for fname in WITHDRAWAL_FIELDS:
+                if fname not in vals:
+                    continue
+                field = self._fields[fname]
+                new_value = field.convert_to_record(
+                    field.convert_to_cache(vals[fname], consent), consent
+                )
+                if new_value != consent[fname]:
+                    raise UserError(
+                        _(
+                            "Consent %(name)s was already withdrawn on %(date)s: "
+                            "its withdrawal is kept as it was recorded.",
+                            name=consent.name,
+                            date=consent.date_withdrawn,
+                        )
+                    )
 
     @api.model
     def _next_names(self, count):
