@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_datetime
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
@@ -387,6 +387,16 @@ class GdprBreach(models.Model):
         return breaches
 
     def write(self, vals):
+        if (
+            vals.get("company_id")
+            and not self.env.su
+            and vals["company_id"] not in self.env.companies.ids
+        ):
+            # Record rules are checked before a write only: a record must not
+            # be moved out of the companies of the user moving it.
+            raise AccessError(
+                _("You cannot move a record to a company you do not work in.")
+            )
         res = super().write(vals)
         if "is_reported" in vals:
             reported = self.filtered("is_reported")

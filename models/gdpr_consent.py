@@ -479,6 +479,16 @@ class GdprConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if (
+            vals.get("company_id")
+            and not self.env.su
+            and vals["company_id"] not in self.env.companies.ids
+        ):
+            # Record rules are checked before a write only: a record must not
+            # be moved out of the companies of the user moving it.
+            raise AccessError(
+                _("You cannot move a record to a company you do not work in.")
+            )
         self._check_immutable(vals)
         vals.pop("state", None)
         if "active" not in vals:

@@ -7,3 +7,4 @@ from . import test_gdpr_breach_report
 from . import test_crm_gdpr_access_matrix
 from . import test_crm_gdpr_evidence
 from . import test_crm_gdpr_concurrency
+from . import test_crm_gdpr_multicompany
