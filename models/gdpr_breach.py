@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_datetime
 
+from .gdpr_input import check_input_values
+
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
 NOTIFICATION_DELAY = timedelta(hours=72)
@@ -375,6 +377,7 @@ class GdprBreach(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input_values(self, vals)
             if not vals.get("name") or vals["name"] == _("New"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -387,6 +390,7 @@ class GdprBreach(models.Model):
         return breaches
 
     def write(self, vals):
+        check_input_values(self, vals)
         if (
             vals.get("company_id")
             and not self.env.su

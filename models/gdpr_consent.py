@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .gdpr_input import check_input_values
+
 # Fields that are evidence: they never change once the consent exists.
 IMMUTABLE_FIELDS = ("text_id", "text_body", "category_id", "date_given")
 # Fields holding personal data, emptied by the logged erasure (Art. 17).
@@ -440,6 +442,15 @@ class GdprConsent(models.Model):
                         channel=channel.name,
                     )
                 )
+            if consent.contact_value != consent._get_giver_contact_value(channel):
+                raise ValidationError(
+                    _(
+                        "“%(value)s” is not the %(channel)s of the consent giver: "
+                        "the related contact records the giver's own data.",
+                        value=consent.contact_value[:50],
+                        channel=channel.name,
+                    )
+                )
 
     @api.onchange("active")
     def _onchange_active(self):
@@ -461,6 +472,8 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
         names = iter(self._next_names(len(vals_list)))
         for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.
@@ -479,6 +492,7 @@ class GdprConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         if (
             vals.get("company_id")
             and not self.env.su

@@ -8,3 +8,4 @@ from . import test_crm_gdpr_access_matrix
 from . import test_crm_gdpr_evidence
 from . import test_crm_gdpr_concurrency
 from . import test_crm_gdpr_multicompany
+from . import test_crm_gdpr_hostile_input
