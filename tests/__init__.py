@@ -9,3 +9,4 @@ from . import test_crm_gdpr_evidence
 from . import test_crm_gdpr_concurrency
 from . import test_crm_gdpr_multicompany
 from . import test_crm_gdpr_hostile_input
+from . import test_crm_gdpr_upgrade
