@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .gdpr_input import check_input_values
+
 # Fields that are evidence: they never change once the consent exists.
 IMMUTABLE_FIELDS = ("text_id", "text_body", "category_id", "date_given")
 # Fields holding personal data, emptied by the logged erasure (Art. 17).
@@ -16,6 +18,8 @@ PERSONAL_FIELDS = (
     "contact_channel_id",
     "contact_value",
 )
+# Withdrawal data: kept as recorded once the consent is withdrawn.
+WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
 
@@ -438,6 +442,15 @@ class GdprConsent(models.Model):
                         channel=channel.name,
                     )
                 )
+            if consent.contact_value != consent._get_giver_contact_value(channel):
+                raise ValidationError(
+                    _(
+                        "“%(value)s” is not the %(channel)s of the consent giver: "
+                        "the related contact records the giver's own data.",
+                        value=consent.contact_value[:50],
+                        channel=channel.name,
+                    )
+                )
 
     @api.onchange("active")
     def _onchange_active(self):
@@ -459,6 +472,8 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
         names = iter(self._next_names(len(vals_list)))
         for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.
@@ -477,6 +492,17 @@ class GdprConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
+        if (
+            vals.get("company_id")
+            and not self.env.su
+            and vals["company_id"] not in self.env.companies.ids
+        ):
+            # Record rules are checked before a write only: a record must not
+            # be moved out of the companies of the user moving it.
+            raise AccessError(
+                _("You cannot move a record to a company you do not work in.")
+            )
         self._check_immutable(vals)
         vals.pop("state", None)
         if "active" not in vals:
@@ -506,7 +532,12 @@ class GdprConsent(models.Model):
             super(GdprConsent, consents).write(company_vals)
         others = self - to_withdraw
         if others:
+            others._check_already_withdrawn(vals)
             super(GdprConsent, others).write(vals)
+        # Write (and lock) the withdrawal before its side effects: of two
+        # concurrent withdrawals the second then fails on the consent itself
+        # (and is retried), not on a blacklist entry the first one added.
+        to_withdraw.flush_recordset()
         to_withdraw._sync_blacklist()
         return True
 
@@ -560,6 +591,17 @@ class GdprConsent(models.Model):
         """Refuse changing the evidence fields of existing consents."""
         changed = [fname for fname in IMMUTABLE_FIELDS if fname in vals]
         personal = [fname for fname in PERSONAL_FIELDS if vals.get(fname)]
+        # Only the logged erasure (_write_evidence) flags a consent as erased:
+        # a flagged consent is skipped by the erasure and keeps its data.
+        if "is_anonymized" in vals and any(
+            consent.is_anonymized != bool(vals["is_anonymized"]) for consent in self
+        ):
+            raise UserError(
+                _(
+                    "Consents are anonymised only by the logged erasure "
+                    "(Settings → Privacy Lookup)."
+                )
+            )
         for consent in self:
             if consent.is_anonymized and (personal or "is_anonymized" in vals):
                 raise UserError(
@@ -598,6 +640,30 @@ class GdprConsent(models.Model):
                         giver=consent.partner_id.display_name,
                     )
                 )
+
+    def _check_already_withdrawn(self, vals):
+        """Refuse withdrawing again, with other data, a withdrawn consent.
+
+        Two users withdrawing the same consent at once: the second one must
+        not overwrite the date, reason and source recorded by the first.
+        """
+        for consent in self.filtered(lambda consent: not consent.active):
+            for fname in WITHDRAWAL_FIELDS:
+                if fname not in vals:
+                    continue
+                field = self._fields[fname]
+                new_value = field.convert_to_record(
+                    field.convert_to_cache(vals[fname], consent), consent
+                )
+                if new_value != consent[fname]:
+                    raise UserError(
+                        _(
+                            "Consent %(name)s was already withdrawn on %(date)s: "
+                            "its withdrawal is kept as it was recorded.",
+                            name=consent.name,
+                            date=consent.date_withdrawn,
+                        )
+                    )
 
     @api.model
     def _next_names(self, count):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class GdprConsentText(models.Model):
@@ -59,6 +60,19 @@ class GdprConsentText(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one("res.company", index=True)
+
+    def write(self, vals):
+        if (
+            vals.get("company_id")
+            and not self.env.su
+            and vals["company_id"] not in self.env.companies.ids
+        ):
+            # Record rules are checked before a write only: a record must not
+            # be moved out of the companies of the user moving it.
+            raise AccessError(
+                _("You cannot move a record to a company you do not work in.")
+            )
+        return super().write(vals)
 
     @api.model
     def _domain_in_force(self, date=None):

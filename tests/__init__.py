@@ -4,4 +4,10 @@ from . import test_gdpr_processing_register
 from . import test_gdpr_processing_register_report
 from . import test_gdpr_breach
 from . import test_gdpr_breach_report
+from . import test_crm_gdpr_access_matrix
+from . import test_crm_gdpr_evidence
+from . import test_crm_gdpr_concurrency
+from . import test_crm_gdpr_multicompany
+from . import test_crm_gdpr_hostile_input
+from . import test_crm_gdpr_upgrade
 from . import test_crm_gdpr_tours

@@ -1,0 +1,178 @@
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL, mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestCrmGdprConcurrency(TransactionCase):
+    """Two real transactions racing on the same consent or activity.
+
+    The data live in committed transactions of their own (the test's
+    transaction cannot be seen by other cursors) and are removed at the end.
+    Each request runs in ``retrying`` as Odoo's RPC layer runs it.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.uid_admin = cls.env.ref("base.user_admin").id
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.partner_id = (
+                env["res.partner"]
+                .create({"name": "Concurrent Giver", "email": "race@example.com"})
+                .id
+            )
+            self.consent_id = (
+                env["gdpr.consent"]
+                .create(
+                    {
+                        "partner_id": self.partner_id,
+                        "category_id": env.ref(
+                            "crm_gdpr.gdpr_consent_category_marketing"
+                        ).id,
+                        "text_id": env.ref("crm_gdpr.gdpr_consent_text_marketing").id,
+                        "date_given": "2026-01-02",
+                    }
+                )
+                .id
+            )
+            register = env["gdpr.processing.register"].create({"title": "Race"})
+            self.register_id = register.id
+            self.activity_id = (
+                env["gdpr.processing.activity"]
+                .create({"register_id": register.id, "name": "Race"})
+                .id
+            )
+        self.addCleanup(self._remove_committed_data)
+
+    def _remove_committed_data(self):
+        with self.registry.cursor() as cr:
+            # Consents cannot be deleted through the ORM (they are evidence).
+            cr.execute(
+                SQL(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = %s",
+                    "gdpr.consent",
+                    self.consent_id,
+                )
+            )
+            cr.execute(SQL("DELETE FROM gdpr_consent WHERE id = %s", self.consent_id))
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["mail.blacklist"].with_context(active_test=False).search(
+                [("email", "=", "race@example.com")]
+            ).unlink()
+            env["gdpr.processing.register"].browse(self.register_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def _env(self, cr):
+        return api.Environment(cr, self.uid_admin, {})
+
+    def _committed(self, query):
+        with self.registry.cursor() as cr:
+            cr.execute(query)
+            return cr.fetchall()
+
+    def test_two_withdrawals_of_one_consent(self):
+        cr_b = self.registry.cursor()
+        self.addCleanup(cr_b.close)
+        env_b = self._env(cr_b)
+        consent_b = env_b["gdpr.consent"].browse(self.consent_id)
+        self.assertEqual(consent_b.state, "active", "B sees the consent active")
+
+        # A withdraws and commits while B has the form open.
+        with self.registry.cursor() as cr_a:
+            env_a = self._env(cr_a)
+            env_a["gdpr.consent"].browse(self.consent_id).write(
+                {
+                    "active": False,
+                    "date_withdrawn": "2026-01-10",
+                    "withdrawal_reason_id": env_a.ref(
+                        "crm_gdpr.gdpr_withdrawal_reason_request"
+                    ).id,
+                }
+            )
+
+        reason_mistake = env_b.ref("crm_gdpr.gdpr_withdrawal_reason_mistake").id
+        with (
+            self.assertRaisesRegex(UserError, "already withdrawn"),
+            mute_logger("odoo.service.model"),
+        ):
+            retrying(
+                lambda: consent_b.write(
+                    {
+                        "active": False,
+                        "date_withdrawn": "2026-01-12",
+                        "withdrawal_reason_id": reason_mistake,
+                    }
+                ),
+                env_b,
+            )
+        cr_b.rollback()
+
+        rows = self._committed(
+            SQL(
+                "SELECT c.active, c.state, c.date_withdrawn::text, d.name "
+                "FROM gdpr_consent c JOIN ir_model_data d "
+                "ON d.model = 'gdpr.withdrawal.reason' "
+                "AND d.res_id = c.withdrawal_reason_id WHERE c.id = %s",
+                self.consent_id,
+            )
+        )
+        self.assertEqual(
+            rows,
+            [(False, "withdrawn", "2026-01-10", "gdpr_withdrawal_reason_request")],
+            "the first withdrawal is kept as it was recorded",
+        )
+        count = self._committed(
+            SQL(
+                "SELECT count(*) FROM gdpr_consent WHERE partner_id = %s",
+                self.partner_id,
+            )
+        )
+        self.assertEqual(count, [(1,)], "no duplicate consent")
+
+    def test_two_transfers_to_one_country(self):
+        cr_b = self.registry.cursor()
+        self.addCleanup(cr_b.close)
+        env_b = self._env(cr_b)
+        activity_b = env_b["gdpr.processing.activity"].browse(self.activity_id)
+        self.assertFalse(activity_b.transfer_ids, "B starts from no transfer")
+        basis_id = env_b["gdpr.transfer.basis"].search([], limit=1).id
+        country_id = env_b.ref("base.us").id
+
+        with self.registry.cursor() as cr_a:
+            self._env(cr_a)["gdpr.transfer"].create(
+                {
+                    "activity_id": self.activity_id,
+                    "country_id": country_id,
+                    "basis_id": basis_id,
+                }
+            )
+
+        with (
+            self.assertRaisesRegex(ValidationError, "only once"),
+            mute_logger("odoo.sql_db", "odoo.service.model"),
+        ):
+            retrying(
+                lambda: env_b["gdpr.transfer"].create(
+                    {
+                        "activity_id": self.activity_id,
+                        "country_id": country_id,
+                        "basis_id": basis_id,
+                    }
+                ),
+                env_b,
+            )
+        cr_b.rollback()
+        count = self._committed(
+            SQL(
+                "SELECT count(*) FROM gdpr_transfer WHERE activity_id = %s",
+                self.activity_id,
+            )
+        )
+        self.assertEqual(count, [(1,)], "no duplicate country")
