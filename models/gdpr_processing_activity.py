@@ -22,6 +22,7 @@ class GdprProcessingActivity(models.Model):
 
     register_id = fields.Many2one(
         "gdpr.processing.register",
+        string="Processing Register",
         required=True,
         index=True,
         ondelete="cascade",

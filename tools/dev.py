@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 ADDONS = BUILD / "addons"
 MODULE = "crm_gdpr"
+# Odoo's default data_dir: attachments of a database live in filestore/<db>.
+FILESTORE = Path.home() / ".local" / "share" / "Odoo" / "filestore"
 BASE_MODULES = "crm,privacy_lookup"
 
 
@@ -202,6 +204,7 @@ def drop_db(env, name):
         check=True,
         stderr=subprocess.DEVNULL,
     )
+    shutil.rmtree(FILESTORE / name, ignore_errors=True)
 
 
 def odoo_cmd(path, db, *args):
@@ -259,6 +262,8 @@ def template(env, path, version, demo):
             env=env,
             check=True,
         )
+        if (FILESTORE / f"{name}_tmp").exists():
+            (FILESTORE / f"{name}_tmp").rename(FILESTORE / name)
     return name
 
 
@@ -266,6 +271,9 @@ def fresh_db(env, path, version, name, demo=True):
     tmpl = template(env, path, version, demo)
     drop_db(env, name)
     subprocess.run(["createdb", "-T", tmpl, name], env=env, check=True)
+    # The attachments (logos, avatars) of the template go with its copy.
+    if (FILESTORE / tmpl).exists():
+        shutil.copytree(FILESTORE / tmpl, FILESTORE / name)
     say(f"installing {MODULE} in {name} ({'with' if demo else 'without'} demo data)")
     args = ["-i", MODULE, "--stop-after-init", "--log-level=warn"]
     if not demo:
