@@ -15,3 +15,6 @@ lint:  ## ruff and pylint-odoo only
 
 i18n:  ## regenerate i18n/crm_gdpr.pot with Odoo's export and merge i18n/pl.po
 	$(DEV) i18n
+
+bench:  ## performance benchmark at CRM scale: prints a table, writes bench/results/latest.json
+	$(PYTHON) bench/crm_gdpr_bench.py run
