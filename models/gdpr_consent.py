@@ -78,6 +78,7 @@ class GdprConsent(models.Model):
         string="Consented Wording",
         compute="_compute_text_body",
         store=True,
+        precompute=True,
         readonly=True,
         # The wording is sanitized on the text already and the snapshot can
         # only be copied from it: sanitizing each copy again costs much in
@@ -91,6 +92,7 @@ class GdprConsent(models.Model):
         string="Related Terms",
         compute="_compute_attachment_id",
         store=True,
+        precompute=True,
         readonly=False,
         ondelete="restrict",
         tracking=True,
@@ -111,6 +113,7 @@ class GdprConsent(models.Model):
         string="Source (Company)",
         compute="_compute_source_company_id",
         store=True,
+        precompute=True,
         help="Without a source the consent records the company as its source.",
     )
 
@@ -160,6 +163,7 @@ class GdprConsent(models.Model):
         [("active", "Active"), ("withdrawn", "Withdrawn")],
         compute="_compute_state",
         store=True,
+        precompute=True,
         index=True,
         tracking=True,
     )
@@ -175,6 +179,7 @@ class GdprConsent(models.Model):
         string="Withdrawal Source (Company)",
         compute="_compute_withdrawal_source_company_id",
         store=True,
+        precompute=True,
         help="Without a withdrawal source the consent records the company as "
         "the source of the withdrawal.",
     )
