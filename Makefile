@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo test lint i18n wheel screenshots
+.PHONY: demo test lint i18n wheel screenshots bench screenshots
 
 demo:  ## serve a demo database at http://localhost:8069 (RESET=1 recreates it)
 	$(DEV) demo $(if $(RESET),--reset)
@@ -21,3 +21,6 @@ wheel:  ## build dist wheel odoo-addon-crm_gdpr in .build/dist (any folder name)
 
 screenshots:  ## PNG pictures of the main screens and printouts in docs/ (fresh demo database)
 	$(PYTHON) tools/screenshots.py
+
+bench:  ## performance benchmark at CRM scale: prints a table, writes bench/results/latest.json
+	$(PYTHON) bench/crm_gdpr_bench.py run

@@ -92,6 +92,7 @@ class GdprConsent(models.Model):
         string="Consented Wording",
         compute="_compute_text_body",
         store=True,
+        precompute=True,
         readonly=True,
         # The wording is sanitized on the text already and the snapshot can
         # only be copied from it: sanitizing each copy again costs much in
@@ -105,6 +106,7 @@ class GdprConsent(models.Model):
         string="Related Terms",
         compute="_compute_attachment_id",
         store=True,
+        precompute=True,
         readonly=False,
         ondelete="restrict",
         tracking=True,
@@ -125,6 +127,7 @@ class GdprConsent(models.Model):
         string="Source (Company)",
         compute="_compute_source_company_id",
         store=True,
+        precompute=True,
         help="Without a source the consent records the company as its source.",
     )
 
@@ -174,6 +177,7 @@ class GdprConsent(models.Model):
         [("active", "Active"), ("withdrawn", "Withdrawn")],
         compute="_compute_state",
         store=True,
+        precompute=True,
         index=True,
         tracking=True,
     )
@@ -189,6 +193,7 @@ class GdprConsent(models.Model):
         string="Withdrawal Source (Company)",
         compute="_compute_withdrawal_source_company_id",
         store=True,
+        precompute=True,
         help="Without a withdrawal source the consent records the company as "
         "the source of the withdrawal.",
     )
