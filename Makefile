@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo test lint i18n wheel screenshots bench screenshots
+.PHONY: demo test lint i18n wheel screenshots bench
 
 demo:  ## serve a demo database at http://localhost:8069 (RESET=1 recreates it)
 	$(DEV) demo $(if $(RESET),--reset)
