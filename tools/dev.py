@@ -377,10 +377,35 @@ def cmd_demo(args):
         proc.wait()
 
 
+def staged_addons_path(odoo_addons):
+    """An addons path with a copy of the project's own files only.
+
+    Odoo's term export walks the whole module folder; the checkout's
+    ``.build`` (databases, benchmark downloads, the link to itself) must not
+    be part of it.
+    """
+    stage = BUILD / "stage"
+    shutil.rmtree(stage, ignore_errors=True)
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            target = stage / MODULE / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return f"{odoo_addons},{stage}"
+
+
 def cmd_i18n(args):
     version, odoo_addons = odoo_info()
     env = ensure_postgres()
-    path = addons_path(odoo_addons)
+    path = staged_addons_path(odoo_addons)
     db = f"{args.db}_i18n"
     fresh_db(env, path, version, db, demo=False)
     pot = ROOT / "i18n" / f"{MODULE}.pot"
