@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime
 
-from .gdpr_input import check_input_values
+from .gdpr_input import check_company_move, check_input_values
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
@@ -389,16 +389,7 @@ class GdprBreach(models.Model):
 
     def write(self, vals):
         check_input_values(self, vals)
-        if (
-            vals.get("company_id")
-            and not self.env.su
-            and vals["company_id"] not in self.env.companies.ids
-        ):
-            # Record rules are checked before a write only: a record must not
-            # be moved out of the companies of the user moving it.
-            raise AccessError(
-                _("You cannot move a record to a company you do not work in.")
-            )
+        check_company_move(self, vals)
         res = super().write(vals)
         if "is_reported" in vals:
             reported = self.filtered("is_reported")

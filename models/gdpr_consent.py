@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import check_input_values
+from .gdpr_input import check_company_move, check_input_values
 
 # Fields that are evidence: they never change once the consent exists.
 IMMUTABLE_FIELDS = ("text_id", "text_body", "category_id", "date_given")
@@ -498,16 +498,7 @@ class GdprConsent(models.Model):
 
     def write(self, vals):
         check_input_values(self, vals)
-        if (
-            vals.get("company_id")
-            and not self.env.su
-            and vals["company_id"] not in self.env.companies.ids
-        ):
-            # Record rules are checked before a write only: a record must not
-            # be moved out of the companies of the user moving it.
-            raise AccessError(
-                _("You cannot move a record to a company you do not work in.")
-            )
+        check_company_move(self, vals)
         self._check_immutable(vals)
         vals.pop("state", None)
         if "active" not in vals:

@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
+
+from .gdpr_input import check_company_move
 
 
 class GdprConsentText(models.Model):
@@ -62,16 +63,7 @@ class GdprConsentText(models.Model):
     company_id = fields.Many2one("res.company", index=True)
 
     def write(self, vals):
-        if (
-            vals.get("company_id")
-            and not self.env.su
-            and vals["company_id"] not in self.env.companies.ids
-        ):
-            # Record rules are checked before a write only: a record must not
-            # be moved out of the companies of the user moving it.
-            raise AccessError(
-                _("You cannot move a record to a company you do not work in.")
-            )
+        check_company_move(self, vals)
         return super().write(vals)
 
     @api.model

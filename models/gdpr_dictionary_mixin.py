@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
+
+from .gdpr_input import check_company_move
 
 
 class GdprDictionaryMixin(models.AbstractModel):
@@ -58,16 +60,7 @@ class GdprDictionaryMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            vals.get("company_id")
-            and not self.env.su
-            and vals["company_id"] not in self.env.companies.ids
-        ):
-            # Record rules are checked before a write only: a record must not
-            # be moved out of the companies of the user moving it.
-            raise AccessError(
-                _("You cannot move a record to a company you do not work in.")
-            )
+        check_company_move(self, vals)
         if vals.get("is_default") or (
             "company_id" in vals and any(self.mapped("is_default"))
         ):

@@ -7,7 +7,7 @@ with a translated ``ValidationError``.
 """
 
 from odoo import fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 MAX_ID = 2**31 - 1
 
@@ -73,3 +73,19 @@ def check_input_values(model, vals):
                     type=field.type,
                 )
             )
+
+
+def check_company_move(model, vals):
+    """Refuse moving records to a company the writing user does not work in.
+
+    Record rules are checked before a write only: without this, a user could
+    move a record out of its own companies (and out of its own sight).
+    """
+    if (
+        vals.get("company_id")
+        and not model.env.su
+        and vals["company_id"] not in model.env.companies.ids
+    ):
+        raise AccessError(
+            model.env._("You cannot move a record to a company you do not work in.")
+        )

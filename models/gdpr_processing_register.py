@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .gdpr_input import check_company_move
 
 
 def _is_partner_address(partner, address):
@@ -218,16 +220,7 @@ class GdprProcessingRegister(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            vals.get("company_id")
-            and not self.env.su
-            and vals["company_id"] not in self.env.companies.ids
-        ):
-            # Record rules are checked before a write only: a record must not
-            # be moved out of the companies of the user moving it.
-            raise AccessError(
-                _("You cannot move a record to a company you do not work in.")
-            )
+        check_company_move(self, vals)
         if "name" in vals and any(reg.name != vals["name"] for reg in self):
             raise UserError(
                 _("The register ID is assigned automatically and cannot be changed.")
