@@ -374,8 +374,20 @@ class GdprBreach(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default_dpo = None
         for vals in vals_list:
             check_input_values(self, vals)
+            if not vals.get("dpo_id"):
+                if default_dpo is None:
+                    default_dpo = self.default_get(["dpo_id"]).get("dpo_id") or False
+                if "dpo_id" in vals or not default_dpo:
+                    raise ValidationError(
+                        _(
+                            "A personal data breach needs its data protection "
+                            "officer (or other contact point), named in the "
+                            "notification."
+                        )
+                    )
             if not vals.get("name") or vals["name"] == _("New"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id

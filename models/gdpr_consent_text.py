@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .gdpr_input import check_company_move
+from .gdpr_input import check_company_move, check_input_values
 
 
 class GdprConsentText(models.Model):
@@ -62,7 +62,14 @@ class GdprConsentText(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one("res.company", index=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_input_values(self, vals)
         check_company_move(self, vals)
         return super().write(vals)
 

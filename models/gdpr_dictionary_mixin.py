@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from .gdpr_input import check_company_move
+from .gdpr_input import check_company_move, check_input_values
 
 
 class GdprDictionaryMixin(models.AbstractModel):
@@ -54,12 +54,15 @@ class GdprDictionaryMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
         self._unmark_previous_defaults(
             [vals for vals in vals_list if vals.get("is_default")]
         )
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         check_company_move(self, vals)
         if vals.get("is_default") or (
             "company_id" in vals and any(self.mapped("is_default"))

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
+from .gdpr_input import check_input_values
 from .gdpr_processing_register import _is_partner_address
 
 
@@ -81,7 +82,14 @@ class GdprJointController(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_input_values(self, vals)
         res = super().write(vals)
         if "register_id" in vals:
             # Record rules are checked before a write; moving the line to

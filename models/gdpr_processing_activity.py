@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gdpr_input import check_input_values
+
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
     ("b", "Art. 6(1)(b) – performance of a contract"),
@@ -125,6 +127,8 @@ class GdprProcessingActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input_values(self, vals)
+        for vals in vals_list:
             # The number is always drawn from the sequence: it is read-only.
             vals["code"] = self.env["ir.sequence"].next_by_code(
                 "gdpr.processing.activity"
@@ -132,6 +136,7 @@ class GdprProcessingActivity(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         if "code" in vals and any(act.code != vals["code"] for act in self):
             raise UserError(
                 _(

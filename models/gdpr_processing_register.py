@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import check_company_move
+from .gdpr_input import check_company_move, check_input_values
 
 
 def _is_partner_address(partner, address):
@@ -215,11 +215,14 @@ class GdprProcessingRegister(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input_values(self, vals)
+        for vals in vals_list:
             # The ID is always drawn from the sequence: it is read-only.
             vals["name"] = self._get_next_name()
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input_values(self, vals)
         check_company_move(self, vals)
         if "name" in vals and any(reg.name != vals["name"] for reg in self):
             raise UserError(

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gdpr_input import check_input_values
+
 # Member states of the European Union (EU-27) by ISO 3166-1 alpha-2 code,
 # plus the EU territories Odoo lists as countries of their own: Åland (part
 # of Finland) and the French outermost regions.
@@ -89,7 +91,14 @@ class GdprTransfer(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_input_values(self, vals)
         res = super().write(vals)
         if "activity_id" in vals:
             # Record rules are checked before a write; moving the line to

@@ -1,8 +1,9 @@
 import logging
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import pdf_text
+from .common import GdprCommon, pdf_text
 from .reliability_common import GdprReliabilityCommon
 from .rpc_common import GdprRpcCommon
 
@@ -321,3 +322,38 @@ class TestCrmGdprEscapedPrintouts(GdprReliabilityCommon):
         )
         for fname in ("nature", "consequences", "measures"):
             self.assertIn(f"{fname} {SCRIPT}", text)
+
+
+@tagged("post_install", "-at_install")
+class TestGdprHostileValuesOtherModels(GdprCommon):
+    """Registers, activities, transfers and dictionaries refuse wrong types cleanly."""
+
+    def test_wrong_types_get_a_validation_error_and_write_nothing(self):
+        register = self.env["gdpr.processing.register"].create({"title": "Register"})
+        activity = self.env["gdpr.processing.activity"].create(
+            {"register_id": register.id, "name": "CRM"}
+        )
+        cases = [
+            ("gdpr.processing.register", {"title": "X", "controller_id": "abc"}),
+            ("gdpr.processing.activity", {"register_id": register.id, "name": "\x00"}),
+            (
+                "gdpr.joint.controller",
+                {"register_id": register.id, "date_from": "soon"},
+            ),
+            ("gdpr.transfer", {"activity_id": activity.id, "country_id": 10**12}),
+            ("gdpr.consent.source", {"name": "X", "sequence": "first"}),
+            ("gdpr.consent.text", {"name": "X", "date_start": "yesterday-ish"}),
+        ]
+        for model, vals in cases:
+            with self.subTest(model=model):
+                before = (
+                    self.env[model].with_context(active_test=False).search_count([])
+                )
+                with self.assertRaises(ValidationError):
+                    self.env[model].create(vals)
+                after = self.env[model].with_context(active_test=False).search_count([])
+                self.assertEqual(before, after)
+        with self.assertRaises(ValidationError):
+            activity.write({"legal_basis": 42})
+        with self.assertRaises(ValidationError):
+            register.write({"no_such_field": 1})
