@@ -60,7 +60,13 @@ class TestGdprConsentBulkGrant(GdprConsentCommon):
             line.to_create = True
         form.source_id = self.env.ref("crm_gdpr.gdpr_consent_source_paper")
         wizard = form.save()
-        action = wizard.action_generate()
+        notification = wizard.action_generate()
+        # The giver without email gets no consent, and the user is told so.
+        self.assertEqual(notification["tag"], "display_notification")
+        self.assertIn(
+            "1 consent(s) were not created", notification["params"]["message"]
+        )
+        action = notification["params"]["next"]
         consents = self.env["gdpr.consent"].search(action["domain"])
         self.assertEqual(consents.partner_id, self.partner | self.other_partner)
         self.assertEqual(

@@ -89,7 +89,28 @@ class GdprConsentBulkGrant(models.TransientModel):
             .with_context(mail_create_nosubscribe=True)
             .create(vals_list)
         )
-        return consents._get_records_action(name=_("Granted Consents"))
+        action = consents._get_records_action(name=_("Granted Consents"))
+        givers = self.partner_ids or self.lead_id
+        skipped = len(givers) * len(self.line_ids.filtered("to_create")) - len(consents)
+        if skipped <= 0:
+            return action
+        # Givers without the contact datum of a line get no consent for it:
+        # say so instead of leaving the user to count.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Consents granted: %s", len(consents)),
+                "message": _(
+                    "%s consent(s) were not created: the giver has no email or "
+                    "phone number for the channel of the consent text.",
+                    skipped,
+                ),
+                "type": "warning",
+                "sticky": True,
+                "next": action,
+            },
+        }
 
     def _prepare_consent_vals_list(self):
         """Values of the consents to create: one per giver and ticked line.
