@@ -2,14 +2,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from .gdpr_input import check_input_values
 from .gdpr_processing_register import _is_partner_address
 
 
 class GdprJointController(models.Model):
     _name = "gdpr.joint.controller"
     _description = "GDPR Joint Controller"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, id"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -81,18 +81,3 @@ class GdprJointController(models.Model):
                         partner=line.partner_id.display_name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input_values(self, vals)
-        res = super().write(vals)
-        if "register_id" in vals:
-            # Record rules are checked before a write; moving the line to
-            # another register must not take it out of the user's companies.
-            self.check_access("write")
-        return res

@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import check_input_values
-
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
     ("b", "Art. 6(1)(b) – performance of a contract"),
@@ -16,7 +14,8 @@ LEGAL_BASES = [
 class GdprProcessingActivity(models.Model):
     _name = "gdpr.processing.activity"
     _description = "GDPR Processing Activity"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, code, id"
 
     # Texts of the register limited in length (see _get_limited_text_fields)
@@ -127,8 +126,6 @@ class GdprProcessingActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
-        for vals in vals_list:
             # The number is always drawn from the sequence: it is read-only.
             vals["code"] = self.env["ir.sequence"].next_by_code(
                 "gdpr.processing.activity"
@@ -136,7 +133,6 @@ class GdprProcessingActivity(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
         if "code" in vals and any(act.code != vals["code"] for act in self):
             raise UserError(
                 _(
@@ -144,12 +140,7 @@ class GdprProcessingActivity(models.Model):
                     "and cannot be changed."
                 )
             )
-        res = super().write(vals)
-        if "register_id" in vals:
-            # Record rules are checked before a write; moving the line to
-            # another register must not take it out of the user's companies.
-            self.check_access("write")
-        return res
+        return super().write(vals)
 
     @api.model
     def _get_limited_text_fields(self):

@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .gdpr_input import check_input_values
-
 # Member states of the European Union (EU-27) by ISO 3166-1 alpha-2 code,
 # plus the EU territories Odoo lists as countries of their own: Åland (part
 # of Finland) and the French outermost regions.
@@ -19,7 +17,8 @@ EEA_EFTA_COUNTRY_CODES = {"IS", "LI", "NO"}
 class GdprTransfer(models.Model):
     _name = "gdpr.transfer"
     _description = "GDPR Third-Country Transfer"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _gdpr_parent_field = "activity_id"
     _order = "activity_id, sequence, id"
     _check_company_auto = True
 
@@ -90,21 +89,6 @@ class GdprTransfer(models.Model):
                         country=transfer.country_id.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_input_values(self, vals)
-        res = super().write(vals)
-        if "activity_id" in vals:
-            # Record rules are checked before a write; moving the line to
-            # another register must not take it out of the user's companies.
-            self.check_access("write")
-        return res
 
     @api.model
     def _get_eea_country_codes(self):
