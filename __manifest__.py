@@ -1,6 +1,6 @@
 {
     "name": "CRM GDPR (RODO)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "GDPR / RODO register of consents, processing activities and "
     "personal-data breaches for Odoo CRM",
@@ -49,6 +49,9 @@
         "views/gdpr_breach_views.xml",
         "report/gdpr_breach_reports.xml",
         "report/gdpr_breach_templates.xml",
+        "views/gdpr_evidence_event_views.xml",
+        "report/gdpr_evidence_integrity_reports.xml",
+        "report/gdpr_evidence_integrity_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [

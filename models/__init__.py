@@ -1,4 +1,5 @@
 from . import gdpr_dictionary_mixin
+from . import gdpr_evidence_mixin
 from . import gdpr_consent_category
 from . import gdpr_consent_source
 from . import gdpr_withdrawal_reason
@@ -16,3 +17,9 @@ from . import res_partner
 from . import crm_lead
 from . import gdpr_breach
 from . import ir_actions_report
+from . import gdpr_evidence_chain
+from . import gdpr_evidence_event
+from . import mail_message
+from . import mail_tracking_value
+from . import ir_attachment
+from . import base_partner_merge_automatic_wizard

@@ -50,7 +50,7 @@ class CrmLead(models.Model):
         # The consents of merged opportunities stay on the resulting one:
         # the merged opportunities are deleted afterwards.
         res = super()._merge_dependences(opportunities)
-        opportunities.gdpr_consent_ids.write({"lead_id": self.id})
+        opportunities.gdpr_consent_ids._gdpr_move_to_lead(self)
         return res
 
     def action_view_gdpr_consents(self):

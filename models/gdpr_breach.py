@@ -18,8 +18,18 @@ REMINDER_ADVANCE = timedelta(hours=24)
 class GdprBreach(models.Model):
     _name = "gdpr.breach"
     _description = "GDPR Personal Data Breach"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "gdpr.evidence.mixin"]
     _order = "date_discovered desc, id desc"
+    _check_company_auto = True
+
+    # Evidence (SPEC section 7, see gdpr.evidence.mixin): Art. 33(5), every
+    # breach is documented, reported or not.
+    _gdpr_identifier_field = "name"
+    _gdpr_identifier_sequence = "gdpr.breach"
+    _gdpr_copy_refused = True
+    _gdpr_unlink_refused = True
+    _gdpr_append_only_chatter = True
+    _gdpr_evidence_log = True
 
     @api.model
     def _default_dpo_id(self):
@@ -45,20 +55,24 @@ class GdprBreach(models.Model):
         required=True,
         readonly=True,
         copy=False,
+        tracking=True,
         index="trigram",
         default=lambda self: _("New"),
+        help="Assigned by the system at creation; it never changes.",
     )
     company_id = fields.Many2one(
         "res.company",
         required=True,
         index=True,
         default=lambda self: self.env.company,
+        tracking=True,
     )
     dpo_id = fields.Many2one(
         "res.partner",
         string="Data Protection Officer",
         required=True,
         default=lambda self: self._default_dpo_id(),
+        check_company=True,
         tracking=True,
         help="The data protection officer (or other contact point) handling "
         "the breach, named in the notification.",
@@ -92,14 +106,15 @@ class GdprBreach(models.Model):
         help="Accidental or unauthorised loss of access to, or destruction of, "
         "personal data.",
     )
-    nature = fields.Text(string="Nature of the Breach")
+    nature = fields.Text(string="Nature of the Breach", tracking=True)
     subjects_description = fields.Text(
-        string="Categories and Approximate Number of Data Subjects"
+        string="Categories and Approximate Number of Data Subjects", tracking=True
     )
-    consequences = fields.Text(string="Likely Consequences")
-    measures = fields.Text(string="Measures Taken or Proposed")
+    consequences = fields.Text(string="Likely Consequences", tracking=True)
+    measures = fields.Text(string="Measures Taken or Proposed", tracking=True)
     discovery_description = fields.Text(
         string="How the Breach Was Discovered",
+        tracking=True,
     )
 
     # The 72-hour clock (Art. 33(1))
@@ -114,6 +129,7 @@ class GdprBreach(models.Model):
     notification_deadline = fields.Datetime(
         compute="_compute_notification_deadline",
         store=True,
+        tracking=True,
         help="72 hours after the discovery (Art. 33(1) GDPR).",
     )
     is_overdue = fields.Boolean(
@@ -138,10 +154,11 @@ class GdprBreach(models.Model):
         string="Reported Late",
         compute="_compute_is_reported_late",
         store=True,
+        tracking=True,
         help="Reported after the notification deadline: the notification "
         "must give the reasons for the delay (Art. 33(1)).",
     )
-    delay_reason = fields.Text(string="Reasons for the Delay")
+    delay_reason = fields.Text(string="Reasons for the Delay", tracking=True)
     report_type = fields.Selection(
         [
             ("initial", "Initial"),
@@ -158,7 +175,9 @@ class GdprBreach(models.Model):
         tracking=True,
         help="The case reference given by the supervisory authority.",
     )
-    no_report_reason = fields.Text(string="Justification for Not Reporting")
+    no_report_reason = fields.Text(
+        string="Justification for Not Reporting", tracking=True
+    )
 
     # Communication to the data subjects (Art. 34)
     risk_level = fields.Selection(
@@ -173,12 +192,15 @@ class GdprBreach(models.Model):
         "High risk: the data subjects must be informed too (Art. 34(1)).",
     )
     subjects_notified = fields.Boolean(string="Data Subjects Informed", tracking=True)
-    date_subjects_notified = fields.Date(string="Data Subjects Informed On")
+    date_subjects_notified = fields.Date(
+        string="Data Subjects Informed On", tracking=True
+    )
     subjects_notification_method = fields.Text(
-        string="How the Data Subjects Were Informed"
+        string="How the Data Subjects Were Informed", tracking=True
     )
     subjects_decision_reason = fields.Text(
         string="Reasons for the Decision to Inform or Not",
+        tracking=True,
         help="Why the data subjects were or were not informed (Art. 34(3), "
         "EDPB guidelines 9/2022).",
     )
@@ -388,13 +410,6 @@ class GdprBreach(models.Model):
                             "notification."
                         )
                     )
-            if not vals.get("name") or vals["name"] == _("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("gdpr.breach") or _("New")
         breaches = super().create(vals_list)
         breaches.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
         return breaches
@@ -412,6 +427,55 @@ class GdprBreach(models.Model):
         if {"is_reported", "date_discovered", "dpo_id"} & set(vals):
             self.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
         return res
+
+    def _gdpr_unlink_refused_message(self):
+        return _(
+            "Personal data breaches are never deleted: every breach is "
+            "documented, reported or not (GDPR Art. 33(5))."
+        )
+
+    @api.model
+    def _gdpr_evidence_fields(self):
+        """The fields of a breach that the evidence log records.
+
+        Every stored, tracked field that a user writes (derived computes such
+        as the deadline or the overdue flag are not evidence of their own).
+        Texts are logged as SHA-256 digests.
+        """
+        return sorted(
+            fname
+            for fname, field in self._fields.items()
+            if field.store
+            and getattr(field, "tracking", False)
+            and not (field.compute and field.readonly)
+        )
+
+    def _gdpr_evidence_values(self):
+        Event = self.env["gdpr.evidence.event"]
+        fnames = self._gdpr_evidence_fields()
+        return {
+            breach.id: {
+                "name": breach.name,
+                **{fname: Event._gdpr_field_value(breach, fname) for fname in fnames},
+            }
+            for breach in self
+        }
+
+    def _gdpr_evidence_trigger_fields(self):
+        return [*self._gdpr_evidence_fields(), "name"]
+
+    def _gdpr_evidence_event_type_create(self):
+        return "breach_created"
+
+    def _gdpr_evidence_event_type_write(self, before, after, vals):
+        if after.get("is_reported") and not before.get("is_reported"):
+            return "breach_reported"
+        if any(
+            before.get(fname) != after.get(fname)
+            for fname in ("report_type", "authority_reference")
+        ):
+            return "breach_follow_up"
+        return "breach_updated"
 
     def _local_date(self, value):
         """Return the calendar date of the UTC datetime ``value`` in the

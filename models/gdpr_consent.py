@@ -1,4 +1,4 @@
-from collections import defaultdict
+import secrets
 
 from dateutil.relativedelta import relativedelta
 
@@ -6,19 +6,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
 
-# Fields that are evidence: they never change once the consent exists.
-IMMUTABLE_FIELDS = ("text_id", "text_body", "category_id", "date_given")
-# Fields holding personal data, emptied by the logged erasure (Art. 17).
-PERSONAL_FIELDS = (
-    "partner_id",
-    "lead_id",
-    "address_id",
-    "contact_channel_id",
-    "contact_value",
-)
-# Withdrawal data: kept as recorded once the consent is withdrawn.
+# Withdrawal data: none while active, kept as recorded once withdrawn.
 WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
@@ -27,9 +18,40 @@ CONTACT_KINDS = ("email", "phone", "mobile")
 class GdprConsent(models.Model):
     _name = "gdpr.consent"
     _description = "GDPR Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gdpr.evidence.mixin"]
     _order = "date_given desc, id desc"
     _rec_name = "name"
+    _check_company_auto = True
+
+    # Evidence (SPEC section 7, see gdpr.evidence.mixin)
+    _gdpr_identifier_field = "name"
+    _gdpr_identifier_sequence = "gdpr.consent"
+    _gdpr_locked_fields = (
+        "text_id",
+        "text_body",
+        "category_id",
+        "date_given",
+        "source_id",
+        "contact_channel_id",
+        "contact_value",
+        "address_id",
+        "attachment_id",
+        "company_id",
+    )
+    # The lead hand-over (section 2) fills an empty giver.
+    _gdpr_locked_once_set_fields = ("partner_id", "lead_id")
+    _gdpr_technical_fields = (
+        "state",
+        "retention_expired",
+        "is_anonymized",
+        "source_company_id",
+        "withdrawal_source_company_id",
+        "evidence_salt",
+    )
+    _gdpr_copy_refused = True
+    _gdpr_unlink_refused = True
+    _gdpr_append_only_chatter = True
+    _gdpr_evidence_log = True
 
     def _default_category_id(self):
         return self.env["gdpr.consent.category"]._get_default()
@@ -45,12 +67,14 @@ class GdprConsent(models.Model):
         copy=False,
         index="trigram",
         default=lambda self: _("New"),
+        help="Assigned by the system at creation; it never changes.",
     )
     partner_id = fields.Many2one(
         "res.partner",
         string="Consent Giver",
         index=True,
         ondelete="restrict",
+        check_company=True,
         tracking=True,
         help="The person or company giving the consent. Once set it never changes.",
     )
@@ -58,6 +82,7 @@ class GdprConsent(models.Model):
         "crm.lead",
         index="btree_not_null",
         ondelete="restrict",
+        check_company=True,
         tracking=True,
         help="The lead or opportunity where the consent was collected. When "
         "the lead gets a customer, the consent gets it as its giver.",
@@ -76,6 +101,7 @@ class GdprConsent(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         default=lambda self: self._default_category_id(),
         tracking=True,
     )
@@ -85,6 +111,7 @@ class GdprConsent(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         tracking=True,
         help="The consent text in force the giver agreed to.",
     )
@@ -119,6 +146,7 @@ class GdprConsent(models.Model):
     source_id = fields.Many2one(
         "gdpr.consent.source",
         ondelete="restrict",
+        check_company=True,
         default=lambda self: self._default_source_id(),
         tracking=True,
     )
@@ -157,6 +185,7 @@ class GdprConsent(models.Model):
         store=True,
         readonly=False,
         ondelete="restrict",
+        check_company=True,
         tracking=True,
     )
     contact_value = fields.Char(
@@ -181,12 +210,35 @@ class GdprConsent(models.Model):
         index=True,
         tracking=True,
     )
-    date_withdrawn = fields.Date(string="Withdrawal Date", tracking=True)
+    # Defaults of the withdrawal, computed when Active is unticked; none
+    # while active; never changed once withdrawn.
+    date_withdrawn = fields.Date(
+        string="Withdrawal Date",
+        compute="_compute_date_withdrawn",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
     withdrawal_reason_id = fields.Many2one(
-        "gdpr.withdrawal.reason", ondelete="restrict", tracking=True
+        "gdpr.withdrawal.reason",
+        compute="_compute_withdrawal_reason_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
     )
     withdrawal_source_id = fields.Many2one(
-        "gdpr.withdrawal.source", ondelete="restrict", tracking=True
+        "gdpr.withdrawal.source",
+        compute="_compute_withdrawal_source_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
     )
     withdrawal_source_company_id = fields.Many2one(
         "res.company",
@@ -212,6 +264,14 @@ class GdprConsent(models.Model):
         index=True,
         help="Set by the daily retention job when the consent was withdrawn "
         "longer ago than its category's retention period.",
+    )
+    evidence_salt = fields.Char(
+        readonly=True,
+        copy=False,
+        default=lambda self: secrets.token_hex(16),
+        help="Random key of the digests of the giver, lead, address and contact "
+        "value in the evidence log; destroyed by the erasure, so that the log "
+        "cannot be linked to the person any more.",
     )
 
     _sql_constraints = [
@@ -285,6 +345,36 @@ class GdprConsent(models.Model):
     def _compute_state(self):
         for consent in self:
             consent.state = "active" if consent.active else "withdrawn"
+
+    @api.depends("active")
+    def _compute_date_withdrawn(self):
+        today = fields.Date.context_today(self)
+        for consent in self:
+            if consent.active:
+                consent.date_withdrawn = False
+            elif not consent.date_withdrawn:
+                consent.date_withdrawn = today
+
+    @api.depends("active")
+    def _compute_withdrawal_reason_id(self):
+        self._compute_withdrawal_default("withdrawal_reason_id")
+
+    @api.depends("active")
+    def _compute_withdrawal_source_id(self):
+        self._compute_withdrawal_default("withdrawal_source_id")
+
+    def _compute_withdrawal_default(self, fname):
+        """Empty while active; the dictionary's default once withdrawn."""
+        Dictionary = self.env[self._fields[fname].comodel_name]
+        defaults = {}
+        for consent in self:
+            if consent.active:
+                consent[fname] = False
+            elif not consent[fname]:
+                company = consent.company_id
+                if company not in defaults:
+                    defaults[company] = Dictionary._get_default(company)
+                consent[fname] = defaults[company]
 
     @api.depends("withdrawal_source_id", "company_id", "state")
     def _compute_withdrawal_source_company_id(self):
@@ -457,21 +547,6 @@ class GdprConsent(models.Model):
                     )
                 )
 
-    @api.onchange("active")
-    def _onchange_active(self):
-        """Propose the withdrawal defaults as soon as Active is unticked."""
-        for consent in self:
-            if consent.active:
-                if not consent._origin.id or consent._origin.active:
-                    consent.date_withdrawn = False
-                    consent.withdrawal_reason_id = False
-                    consent.withdrawal_source_id = False
-                continue
-            defaults = consent._get_withdrawal_defaults(consent.company_id)
-            for fname, value in defaults.items():
-                if not consent[fname]:
-                    consent[fname] = value
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -479,31 +554,17 @@ class GdprConsent(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
-        names = iter(self._next_names(len(vals_list)))
-        for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.
             vals.pop("text_body", None)
             vals.pop("state", None)
-            vals["name"] = next(names)
-            if vals.get("active") is False:
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                for fname, value in self._get_withdrawal_defaults(company).items():
-                    if not vals.get(fname):
-                        vals[fname] = (
-                            value.id if isinstance(value, models.Model) else value
-                        )
+            if vals.get("active", True) is not False:
+                self._check_no_withdrawal_data(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
-        self._check_immutable(vals)
-        vals.pop("state", None)
-        if "active" not in vals:
-            return super().write(vals)
-        if vals["active"]:
+        if vals.get("active"):
             withdrawn = self.filtered(lambda consent: not consent.active)
             if withdrawn:
                 raise UserError(
@@ -513,38 +574,23 @@ class GdprConsent(models.Model):
                         ", ".join(withdrawn.mapped("name")),
                     )
                 )
-            return super().write(vals)
-        to_withdraw = self.filtered("active")
-        by_company = defaultdict(lambda: self.browse())
-        for consent in to_withdraw:
-            by_company[consent.company_id] |= consent
-        for company, consents in by_company.items():
-            company_vals = dict(vals)
-            for fname, value in self._get_withdrawal_defaults(company).items():
-                if not company_vals.get(fname):
-                    company_vals[fname] = (
-                        value.id if isinstance(value, models.Model) else value
-                    )
-            super(GdprConsent, consents).write(company_vals)
-        others = self - to_withdraw
-        if others:
-            others._check_already_withdrawn(vals)
-            super(GdprConsent, others).write(vals)
-        # Write (and lock) the withdrawal before its side effects: of two
-        # concurrent withdrawals the second then fails on the consent itself
-        # (and is retried), not on a blacklist entry the first one added.
-        to_withdraw.flush_recordset()
-        to_withdraw._sync_blacklist()
-        return True
+        withdrawing = "active" in vals and not vals["active"]
+        to_withdraw = self.filtered("active") if withdrawing else self.browse()
+        res = super().write(vals)
+        if to_withdraw:
+            # Write (and lock) the withdrawal before its side effects: of two
+            # concurrent withdrawals the second then fails on the consent
+            # itself (and is retried), not on a blacklist entry the first one
+            # added.
+            to_withdraw.flush_recordset()
+            to_withdraw._sync_blacklist()
+        return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_evidence(self):
-        raise UserError(
-            _(
-                "Consents are evidence and cannot be deleted. Withdraw a consent "
-                "instead; to erase a person's data, use Settings → Privacy "
-                "Lookup (the erasure is logged)."
-            )
+    def _gdpr_unlink_refused_message(self):
+        return _(
+            "Consents are evidence and cannot be deleted. Withdraw a consent "
+            "instead; to erase a person's data, use Settings → Privacy "
+            "Lookup (the erasure is logged)."
         )
 
     # ------------------------------------------------------------------
@@ -583,91 +629,70 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _check_immutable(self, vals):
-        """Refuse changing the evidence fields of existing consents."""
-        changed = [fname for fname in IMMUTABLE_FIELDS if fname in vals]
-        personal = [fname for fname in PERSONAL_FIELDS if vals.get(fname)]
-        # Only the logged erasure (_write_evidence) flags a consent as erased:
-        # a flagged consent is skipped by the erasure and keeps its data.
-        if "is_anonymized" in vals and any(
-            consent.is_anonymized != bool(vals["is_anonymized"]) for consent in self
-        ):
+    def _check_no_withdrawal_data(self, vals):
+        """Refuse withdrawal data for a consent that stays active."""
+        given = [fname for fname in WITHDRAWAL_FIELDS if vals.get(fname)]
+        if given:
             raise UserError(
                 _(
-                    "Consents are anonymised only by the logged erasure "
-                    "(Settings → Privacy Lookup)."
+                    "An active consent carries no withdrawal date, reason or source "
+                    "(“%s”). Untick Active to withdraw it with them.",
+                    self._fields[given[0]]._description_string(self.env),
                 )
             )
-        for consent in self:
-            if consent.is_anonymized and (personal or "is_anonymized" in vals):
-                raise UserError(
-                    _(
-                        "Consent %s was anonymised: personal data cannot be "
-                        "linked to it again.",
-                        consent.name,
-                    )
-                )
-            for fname in changed:
-                field = self._fields[fname]
-                new_value = field.convert_to_record(
-                    field.convert_to_cache(vals[fname], consent), consent
-                )
-                if new_value != consent[fname]:
-                    raise UserError(
-                        _(
-                            "Consent %(name)s: “%(field)s” cannot change after the "
-                            "consent is registered. Withdraw it (reason “Registered "
-                            "by mistake”) and register a new one.",
-                            name=consent.name,
-                            field=field._description_string(self.env),
-                        )
-                    )
-            if (
-                "partner_id" in vals
-                and consent.partner_id
-                and consent.partner_id.id != (vals["partner_id"] or False)
-            ):
-                raise UserError(
-                    _(
-                        "Consent %(name)s: its giver %(giver)s cannot change. "
-                        "Withdraw it (reason “Registered by mistake”) and register "
-                        "a new one.",
-                        name=consent.name,
-                        giver=consent.partner_id.display_name,
-                    )
-                )
 
-    def _check_already_withdrawn(self, vals):
-        """Refuse withdrawing again, with other data, a withdrawn consent.
+    def _gdpr_check_evidence_write(self, vals):
+        """Consent rules of SPEC section 7 beyond the mixin's.
 
-        Two users withdrawing the same consent at once: the second one must
-        not overwrite the date, reason and source recorded by the first.
+        Withdrawal happens once: an active consent that stays active gets no
+        withdrawal data; a withdrawn consent keeps the withdrawal recorded
+        (of two users withdrawing at once, the second does not overwrite it).
         """
-        for consent in self.filtered(lambda consent: not consent.active):
-            for fname in WITHDRAWAL_FIELDS:
-                if fname not in vals:
-                    continue
-                field = self._fields[fname]
-                new_value = field.convert_to_record(
-                    field.convert_to_cache(vals[fname], consent), consent
-                )
-                if new_value != consent[fname]:
-                    raise UserError(
-                        _(
-                            "Consent %(name)s was already withdrawn on %(date)s: "
-                            "its withdrawal is kept as it was recorded.",
-                            name=consent.name,
-                            date=consent.date_withdrawn,
-                        )
+        super()._gdpr_check_evidence_write(vals)
+        if vals.get("active", True) is not False:
+            self.filtered("active")._check_no_withdrawal_data(vals)
+        withdrawn = self.filtered(lambda consent: not consent.active)
+        for fname in WITHDRAWAL_FIELDS:
+            if fname in vals and (changed := withdrawn._gdpr_changes(fname, vals[fname])):
+                raise UserError(
+                    _(
+                        "Consent %(name)s was already withdrawn on %(date)s: "
+                        "its withdrawal is kept as it was recorded.",
+                        name=changed[0].name,
+                        date=changed[0].date_withdrawn,
                     )
+                )
+
+    def _gdpr_raise_locked(self, record, fname):
+        if fname in ("partner_id", "lead_id"):
+            raise UserError(
+                _(
+                    "Consent %(name)s: its %(field)s %(giver)s cannot change. "
+                    "Withdraw it (reason “Registered by mistake”) and register "
+                    "a new one.",
+                    name=record.name,
+                    field=self._fields[fname]._description_string(self.env),
+                    giver=record[fname].display_name,
+                )
+            )
+        raise UserError(
+            _(
+                "Consent %(name)s: “%(field)s” cannot change after the "
+                "consent is registered. Withdraw it (reason “Registered "
+                "by mistake”) and register a new one.",
+                name=record.name,
+                field=self._fields[fname]._description_string(self.env),
+            )
+        )
 
     @api.model
-    def _next_names(self, count):
-        """Return ``count`` new consent IDs from the ``gdpr.consent`` sequence.
+    def _gdpr_next_identifiers(self, vals_list):
+        """Return new consent IDs from the ``gdpr.consent`` sequence.
 
         A standard sequence without date ranges hands out all numbers in one
         query, so that bulk creation costs no query per consent.
         """
+        count = len(vals_list)
         if not count:
             return []
         # sudo: ir.sequence is readable by administrators only; only the
@@ -697,21 +722,87 @@ class GdprConsent(models.Model):
         )
         return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
-    @api.model
-    def _get_withdrawal_defaults(self, company):
-        """Default values of a withdrawal in ``company``.
+    def _gdpr_evidence_values(self):
+        """The evidence of each consent, as the evidence log records it.
 
-        Override to add defaults of fields added by other modules.
+        Its ID, text, SHA-256 of the wording, category, date, source,
+        channel, attachment, withdrawal data, anonymisation flag and company;
+        the giver, lead, address and contact value as HMAC digests keyed by
+        the consent's ``evidence_salt`` (never in clear). Extend the dict to
+        log fields added by other modules.
         """
-        return {
-            "date_withdrawn": fields.Date.context_today(self),
-            "withdrawal_reason_id": self.env["gdpr.withdrawal.reason"]._get_default(
-                company
-            ),
-            "withdrawal_source_id": self.env["gdpr.withdrawal.source"]._get_default(
-                company
-            ),
-        }
+        Event = self.env["gdpr.evidence.event"]
+        value = Event._gdpr_field_value
+        keyed = Event._gdpr_keyed_digest
+        result = {}
+        for consent in self:
+            salt = consent.evidence_salt
+            result[consent.id] = {
+                "name": consent.name,
+                "company": consent.company_id.id,
+                "category": consent.category_id.id,
+                "text": consent.text_id.id,
+                "wording_sha256": value(consent, "text_body"),
+                "date_given": value(consent, "date_given"),
+                "source": consent.source_id.id or None,
+                "source_company": consent.source_company_id.id or None,
+                "channel": consent.contact_channel_id.id or None,
+                "attachment": consent.attachment_id.id or None,
+                "giver": keyed(salt, consent.partner_id),
+                "lead": keyed(salt, consent.lead_id),
+                "address": keyed(salt, consent.address_id),
+                "contact": keyed(salt, consent.contact_value),
+                "state": consent.state,
+                "date_withdrawn": value(consent, "date_withdrawn"),
+                "withdrawal_reason": consent.withdrawal_reason_id.id or None,
+                "withdrawal_source": consent.withdrawal_source_id.id or None,
+                "withdrawal_source_company": (
+                    consent.withdrawal_source_company_id.id or None
+                ),
+                "anonymized": consent.is_anonymized,
+            }
+        return result
+
+    def _gdpr_evidence_trigger_fields(self):
+        return [
+            *self._gdpr_locked_fields,
+            *self._gdpr_locked_once_set_fields,
+            *WITHDRAWAL_FIELDS,
+            "active",
+            "name",
+        ]
+
+    def _gdpr_evidence_event_type_create(self):
+        return "consent_given"
+
+    def _gdpr_evidence_event_type_write(self, before, after, vals):
+        if before["state"] == "active" and after["state"] == "withdrawn":
+            return "consent_withdrawn"
+        return "consent_updated"
+
+    def _gdpr_move_to_lead(self, lead):
+        """Move consents of merged opportunities to ``lead``, recorded.
+
+        Called by the opportunity merge (the merged opportunities are then
+        deleted): the one change of ``lead_id`` once set, with a note and an
+        evidence event on each consent.
+        """
+        consents = self.filtered(lambda consent: consent.lead_id != lead)
+        if not consents:
+            return
+        old_leads = {consent.id: consent.lead_id for consent in consents}
+        with evidence_exception(consents):
+            consents.write({"lead_id": lead.id})
+        for consent in consents:
+            consent.message_post(
+                body=_(
+                    "Opportunity merge: the consent moved from %(old)s to %(new)s.",
+                    old=old_leads[consent.id].display_name,
+                    new=lead.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.env["gdpr.evidence.event"]._gdpr_append(consents, "consent_merged")
 
     def _get_giver_addresses(self):
         """The giver itself and its active child addresses."""
@@ -803,36 +894,35 @@ class GdprConsent(models.Model):
         consents = self.filtered(lambda consent: not consent.is_anonymized)
         if not consents:
             return
-        active = consents.filtered("active")
-        for company, company_consents in active.grouped("company_id").items():
-            vals = {
-                fname: value.id if isinstance(value, models.Model) else value
-                for fname, value in self._get_withdrawal_defaults(company).items()
-            }
-            request = self.env.ref(
-                "crm_gdpr.gdpr_withdrawal_reason_request", raise_if_not_found=False
-            )
-            if request:
-                vals["withdrawal_reason_id"] = request.id
-            company_consents._write_evidence({"active": False, **vals})
-        consents._write_evidence(
-            {
-                "is_anonymized": True,
-                "partner_id": False,
-                "lead_id": False,
-                "address_id": False,
-                "contact_channel_id": False,
-                "contact_value": False,
-            }
+        request = self.env.ref(
+            "crm_gdpr.gdpr_withdrawal_reason_request", raise_if_not_found=False
         )
-        # sudo: messages and followers of a consent are removed whoever wrote
-        # them; only those of the consents being erased.
-        self.env["mail.message"].sudo().search(
-            [("model", "=", self._name), ("res_id", "in", consents.ids)]
-        ).unlink()
-        self.env["mail.followers"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", consents.ids)]
-        ).unlink()
+        with evidence_exception(consents):
+            # The withdrawal date and source follow from Active (computes).
+            consents.filtered("active")._write_evidence(
+                {"active": False, "withdrawal_reason_id": request.id if request else False}
+            )
+            consents._write_evidence(
+                {
+                    "is_anonymized": True,
+                    "partner_id": False,
+                    "lead_id": False,
+                    "address_id": False,
+                    "contact_channel_id": False,
+                    "contact_value": False,
+                    # Without the key, the digests of the giver in the
+                    # evidence log cannot be linked to the person any more.
+                    "evidence_salt": False,
+                }
+            )
+            # sudo: messages and followers of a consent are removed whoever
+            # wrote them; only those of the consents being erased.
+            self.env["mail.message"].sudo().search(
+                [("model", "=", self._name), ("res_id", "in", consents.ids)]
+            ).unlink()
+            self.env["mail.followers"].sudo().search(
+                [("res_model", "=", self._name), ("res_id", "in", consents.ids)]
+            ).unlink()
         for consent in consents:
             consent.message_post(
                 body=_(
@@ -841,16 +931,21 @@ class GdprConsent(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        # Last: the event records the evidence as the erasure leaves it.
+        self.env["gdpr.evidence.event"]._gdpr_append(consents, "consent_anonymized")
 
     def _write_evidence(self, vals):
-        """Write past the evidence rules of :meth:`write`, untracked.
+        """Write past the evidence rules, untracked: the logged erasure only.
 
-        Private on purpose (never reachable over RPC): used by the logged
-        erasure only. ``mail_notrack``: tracking would copy the erased values
-        into the chatter.
+        Private on purpose (never reachable over RPC), and effective only
+        inside ``evidence_exception(self)`` (server code). ``mail_notrack``:
+        tracking would copy the erased values into the chatter.
         """
         # pylint: disable=super-method-mismatch
-        return super(GdprConsent, self.with_context(mail_notrack=True)).write(vals)
+        with evidence_exception(self):
+            return super(GdprConsent, self.with_context(mail_notrack=True)).write(
+                vals
+            )
 
     @api.model
     def _cron_gdpr_retention(self):
@@ -879,9 +974,10 @@ class GdprConsent(models.Model):
                     ("is_anonymized", "=", False),
                 ]
             )
-        expired.filtered(lambda c: not c.retention_expired).write(
-            {"retention_expired": True}
-        )
+        flagged = expired.filtered(lambda c: not c.retention_expired)
+        # A technical flag set by this job only (see gdpr.evidence.mixin).
+        with evidence_exception(flagged):
+            flagged.write({"retention_expired": True})
         to_erase = expired.filtered("category_id.retention_auto_anonymize")
         logs = []
         for giver, consents in to_erase.grouped(

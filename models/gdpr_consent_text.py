@@ -8,6 +8,7 @@ class GdprConsentText(models.Model):
     _description = "GDPR Consent Text"
     _inherit = ["mail.thread"]
     _order = "category_id, sequence, date_start desc, id"
+    _check_company_auto = True
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     body = fields.Html(
@@ -23,6 +24,7 @@ class GdprConsentText(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         tracking=True,
     )
     date_start = fields.Date(
@@ -51,6 +53,7 @@ class GdprConsentText(models.Model):
     channel_ids = fields.Many2many(
         "gdpr.channel",
         string="Channels",
+        check_company=True,
         help="The communication channels this consent covers, e.g. email.",
     )
     sync_blacklist = fields.Boolean(

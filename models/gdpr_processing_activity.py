@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
@@ -14,9 +14,12 @@ LEGAL_BASES = [
 class GdprProcessingActivity(models.Model):
     _name = "gdpr.processing.activity"
     _description = "GDPR Processing Activity"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.register.line.mixin", "gdpr.evidence.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, code, id"
+    # Server-assigned number (SPEC section 7, see gdpr.evidence.mixin)
+    _gdpr_identifier_field = "code"
+    _gdpr_identifier_sequence = "gdpr.processing.activity"
 
     # Texts of the register limited in length (see _get_limited_text_fields)
     _TEXT_MAX_LENGTH = 4000
@@ -122,25 +125,6 @@ class GdprProcessingActivity(models.Model):
                             limit=limit,
                         )
                     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            # The number is always drawn from the sequence: it is read-only.
-            vals["code"] = self.env["ir.sequence"].next_by_code(
-                "gdpr.processing.activity"
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "code" in vals and any(act.code != vals["code"] for act in self):
-            raise UserError(
-                _(
-                    "The number of a processing activity is assigned automatically "
-                    "and cannot be changed."
-                )
-            )
-        return super().write(vals)
 
     @api.model
     def _get_limited_text_fields(self):

@@ -24,9 +24,11 @@ def _is_partner_address(partner, address):
 class GdprProcessingRegister(models.Model):
     _name = "gdpr.processing.register"
     _description = "GDPR Register of Processing Activities"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "gdpr.evidence.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Server-assigned ID (SPEC section 7, see gdpr.evidence.mixin)
+    _gdpr_identifier_field = "name"
 
     # Identification
     name = fields.Char(
@@ -216,18 +218,11 @@ class GdprProcessingRegister(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
-        for vals in vals_list:
-            # The ID is always drawn from the sequence: it is read-only.
-            vals["name"] = self._get_next_name()
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
-        if "name" in vals and any(reg.name != vals["name"] for reg in self):
-            raise UserError(
-                _("The register ID is assigned automatically and cannot be changed.")
-            )
         return super().write(vals)
 
     def copy_data(self, default=None):
@@ -268,6 +263,10 @@ class GdprProcessingRegister(models.Model):
         action["domain"] = [("register_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    @api.model
+    def _gdpr_next_identifiers(self, vals_list):
+        return [self._get_next_name() for _vals in vals_list]
 
     @api.model
     def _get_next_name(self):

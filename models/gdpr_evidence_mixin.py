@@ -1,0 +1,298 @@
+"""Evidence models: what the controller shows a supervisory authority.
+
+SPEC section 7. Every model that is evidence (consents, breaches, the
+identifiers of registers and activities) inherits :class:`GdprEvidenceMixin`
+and declares with class attributes what of it is evidence:
+
+``_gdpr_identifier_field`` / ``_gdpr_identifier_sequence``
+    the server-assigned identifier (``name``, ``code``) and the code of the
+    ``ir.sequence`` it is drawn from. Assigned in ``create`` whatever the
+    caller sends, refused in ``write``. Override
+    :meth:`_gdpr_next_identifiers` to number records another way.
+``_gdpr_locked_fields``
+    fields that never change after creation.
+``_gdpr_locked_once_set_fields``
+    fields that may be filled once, when empty, and never change afterwards.
+``_gdpr_technical_fields``
+    computed or technical fields no client ever writes (not even at creation).
+``_gdpr_copy_refused`` / ``_gdpr_unlink_refused``
+    records are never duplicated / never deleted, by anybody.
+``_gdpr_append_only_chatter``
+    messages, tracking values and attachments of the records are never
+    edited or deleted, and nobody posts in another author's name (see
+    ``mail_message.py``, ``mail_tracking_value.py``, ``ir_attachment.py``).
+``_gdpr_evidence_log``
+    every change of :meth:`_gdpr_evidence_values` appends an event to the
+    hash-chained ``gdpr.evidence.event`` log.
+
+The one exception is the logged erasure of SPEC section 6 (and the server
+jobs that set technical flags): server code runs it inside
+:func:`evidence_exception`, which marks the records for the current thread
+only. It is deliberately not a context key: context keys are sent by RPC
+clients, a ``ContextVar`` set in a ``with`` block of server code is not.
+"""
+
+import contextvars
+from contextlib import contextmanager
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+# (dbname, model, id) of the records that server code is erasing right now.
+_EXCEPTION = contextvars.ContextVar("crm_gdpr_evidence_exception", default=frozenset())
+
+
+@contextmanager
+def evidence_exception(records):
+    """Let server code change the evidence of ``records`` in the block.
+
+    For the logged erasure (Art. 17) and for the jobs that set technical
+    flags only. Never reachable by a client: call it from private methods,
+    around the smallest change that needs it, and record the change (the
+    erasure appends its own evidence event).
+    """
+    dbname = records.env.cr.dbname
+    marks = {(dbname, records._name, rid) for rid in records.ids}
+    token = _EXCEPTION.set(_EXCEPTION.get() | marks)
+    try:
+        yield
+    finally:
+        _EXCEPTION.reset(token)
+
+
+def in_evidence_exception(env, model, res_ids):
+    """Whether every record ``model``/``res_ids`` is inside :func:`evidence_exception`."""
+    marks = _EXCEPTION.get()
+    if not marks:
+        return False
+    dbname = env.cr.dbname
+    return all((dbname, model, rid) in marks for rid in res_ids)
+
+
+def is_append_only_model(env, model):
+    """Whether ``model`` (a model name) keeps an append-only chatter."""
+    Model = env.registry.get(model) if model else None
+    return bool(Model is not None and getattr(Model, "_gdpr_append_only_chatter", False))
+
+
+class GdprEvidenceMixin(models.AbstractModel):
+    _name = "gdpr.evidence.mixin"
+    _description = "GDPR Evidence Mixin"
+
+    _gdpr_identifier_field = None
+    _gdpr_identifier_sequence = None
+    _gdpr_locked_fields = ()
+    _gdpr_locked_once_set_fields = ()
+    _gdpr_technical_fields = ()
+    _gdpr_copy_refused = False
+    _gdpr_unlink_refused = False
+    _gdpr_append_only_chatter = False
+    _gdpr_evidence_log = False
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        technical = [
+            fname for vals in vals_list for fname in self._gdpr_technical_fields
+            if fname in vals
+        ]
+        if technical:
+            self._gdpr_raise_not_writable(technical[0])
+        # Nor through context defaults (a client sends the context).
+        server_set = {*self._gdpr_technical_fields, self._gdpr_identifier_field}
+        self = self.with_context(
+            {
+                key: value
+                for key, value in self.env.context.items()
+                if not (key.startswith("default_") and key[8:] in server_set)
+            }
+        )
+        if self._gdpr_identifier_field:
+            names = self._gdpr_next_identifiers(vals_list)
+            for vals, name in zip(vals_list, names, strict=True):
+                # Whatever the caller sends: the server assigns the identifier.
+                vals[self._gdpr_identifier_field] = name
+        records = super().create(vals_list)
+        if self._gdpr_evidence_log:
+            self.env["gdpr.evidence.event"]._gdpr_append(
+                records, records._gdpr_evidence_event_type_create()
+            )
+        return records
+
+    def write(self, vals):
+        if in_evidence_exception(self.env, self._name, self.ids):
+            return super().write(vals)
+        self._gdpr_check_evidence_write(vals)
+        log = self._gdpr_evidence_log and self._gdpr_evidence_write_triggers(vals)
+        before = self._gdpr_evidence_values() if log else None
+        res = super().write(vals)
+        if log:
+            self._gdpr_log_changes(before, vals)
+        return res
+
+    def copy(self, default=None):
+        if self._gdpr_copy_refused and self:
+            raise UserError(
+                self.env._(
+                    "%(model)s %(name)s is evidence and cannot be duplicated: "
+                    "register a new one.",
+                    model=self._description,
+                    name=self[:1].display_name,
+                )
+            )
+        return super().copy(default=default)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_gdpr_evidence(self):
+        if self._gdpr_unlink_refused and self:
+            raise UserError(self._gdpr_unlink_refused_message())
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+    @api.model
+    def _gdpr_next_identifiers(self, vals_list):
+        """Return one new identifier per ``vals`` of ``vals_list``.
+
+        Default: the next number of the sequence ``_gdpr_identifier_sequence``
+        in the company of the values. Override for batches or other formats.
+        """
+        names = []
+        for vals in vals_list:
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            name = (
+                self.env["ir.sequence"]
+                .with_company(company)
+                .next_by_code(self._gdpr_identifier_sequence)
+            )
+            if not name:
+                raise UserError(
+                    self.env._(
+                        "The sequence “%s” numbering these records is missing.",
+                        self._gdpr_identifier_sequence,
+                    )
+                )
+            names.append(name)
+        return names
+
+    def _gdpr_unlink_refused_message(self):
+        """The message explaining why the records are never deleted."""
+        return self.env._(
+            "%s records are evidence and are never deleted.", self._description
+        )
+
+    def _gdpr_check_evidence_write(self, vals):
+        """Refuse writing the identifier, the locked and the technical fields.
+
+        A value equal to the stored one is no change (an export re-imported as
+        it is). Extend it for rules of one model (call ``super()``).
+        """
+        for fname in self._gdpr_technical_fields:
+            if fname in vals and self._gdpr_changes(fname, vals[fname]):
+                self._gdpr_raise_not_writable(fname)
+        ident = self._gdpr_identifier_field
+        if ident and ident in vals and self._gdpr_changes(ident, vals[ident]):
+            raise UserError(
+                self.env._(
+                    "“%(field)s” of %(model)s is assigned automatically and "
+                    "never changes.",
+                    field=self._fields[ident]._description_string(self.env),
+                    model=self._description,
+                )
+            )
+        for fname in self._gdpr_locked_fields:
+            if fname in vals:
+                changed = self._gdpr_changes(fname, vals[fname])
+                if changed:
+                    self._gdpr_raise_locked(changed[0], fname)
+        for fname in self._gdpr_locked_once_set_fields:
+            if fname in vals:
+                changed = self._gdpr_changes(fname, vals[fname]).filtered(fname)
+                if changed:
+                    self._gdpr_raise_locked(changed[0], fname)
+
+    def _gdpr_raise_locked(self, record, fname):
+        """Raise the error for a change of evidence field ``fname`` of ``record``.
+
+        Override to word it for one model.
+        """
+        raise UserError(
+            self.env._(
+                "%(record)s: “%(field)s” is evidence and cannot change.",
+                record=record.display_name,
+                field=self._fields[fname]._description_string(self.env),
+            )
+        )
+
+    def _gdpr_raise_not_writable(self, fname):
+        raise UserError(
+            self.env._(
+                "“%(field)s” of %(model)s is set by the system and cannot be "
+                "written.",
+                field=self._fields[fname]._description_string(self.env),
+                model=self._description,
+            )
+        )
+
+    def _gdpr_changes(self, fname, value):
+        """The records of ``self`` whose ``fname`` would change to ``value``."""
+        field = self._fields[fname]
+        changed = self.browse()
+        for record in self:
+            new = field.convert_to_record(field.convert_to_cache(value, record), record)
+            old = record[fname]
+            if field.type in ("char", "text", "html"):
+                new, old = new or False, old or False
+            if new != old:
+                changed |= record
+        return changed
+
+    # ------------------------------------------------------------------
+    # Evidence log
+    # ------------------------------------------------------------------
+    def _gdpr_evidence_values(self):
+        """Return ``{id: payload}``: the evidence of each record, JSON-ready.
+
+        What the log hashes and what ``verify_chain`` compares with the
+        record. No name, e-mail, phone or address in clear: hash them (see
+        ``gdpr.evidence.event._gdpr_digest``). Override in each model.
+        """
+        return {record.id: {} for record in self}
+
+    def _gdpr_evidence_write_triggers(self, vals):
+        """Whether writing ``vals`` may change :meth:`_gdpr_evidence_values`."""
+        return bool(set(vals) & set(self._gdpr_evidence_trigger_fields()))
+
+    def _gdpr_evidence_trigger_fields(self):
+        """Fields whose change may change the evidence. Extend in each model."""
+        return []
+
+    def _gdpr_evidence_event_type_create(self):
+        """The event type logged when the records are created."""
+        return "created"
+
+    def _gdpr_evidence_event_type_write(self, before, after, vals):
+        """The event type of a change of evidence from ``before`` to ``after``.
+
+        Called per record; override in each model.
+        """
+        return "updated"
+
+    def _gdpr_log_changes(self, before, vals):
+        after = self._gdpr_evidence_values()
+        by_type = {}
+        for record in self:
+            if before[record.id] != after[record.id]:
+                event_type = record._gdpr_evidence_event_type_write(
+                    before[record.id], after[record.id], vals
+                )
+                by_type.setdefault(event_type, self.browse())
+                by_type[event_type] |= record
+        for event_type, records in by_type.items():
+            self.env["gdpr.evidence.event"]._gdpr_append(
+                records, event_type, values=after
+            )
