@@ -18,7 +18,7 @@ REMINDER_ADVANCE = timedelta(hours=24)
 class GdprBreach(models.Model):
     _name = "gdpr.breach"
     _description = "GDPR Personal Data Breach"
-    _inherit = ["mail.thread", "mail.activity.mixin", "gdpr.evidence.mixin"]
+    _inherit = ["gdpr.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_discovered desc, id desc"
     _check_company_auto = True
 

@@ -9,6 +9,8 @@ from odoo.tools import SQL
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
 
+# Personal data, emptied by the logged erasure (Art. 17) for good.
+PERSONAL_FIELDS = ("partner_id", "lead_id", "address_id", "contact_channel_id", "contact_value")
 # Withdrawal data: none while active, kept as recorded once withdrawn.
 WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
@@ -18,7 +20,7 @@ CONTACT_KINDS = ("email", "phone", "mobile")
 class GdprConsent(models.Model):
     _name = "gdpr.consent"
     _description = "GDPR Consent"
-    _inherit = ["mail.thread", "gdpr.evidence.mixin"]
+    _inherit = ["gdpr.evidence.mixin", "mail.thread"]
     _order = "date_given desc, id desc"
     _rec_name = "name"
     _check_company_auto = True
@@ -37,9 +39,12 @@ class GdprConsent(models.Model):
         "address_id",
         "attachment_id",
         "company_id",
+        # Where the consent was collected; the opportunity merge moves it
+        # (recorded, see _gdpr_move_to_lead).
+        "lead_id",
     )
     # The lead hand-over (section 2) fills an empty giver.
-    _gdpr_locked_once_set_fields = ("partner_id", "lead_id")
+    _gdpr_locked_once_set_fields = ("partner_id",)
     _gdpr_technical_fields = (
         "state",
         "retention_expired",
@@ -556,7 +561,6 @@ class GdprConsent(models.Model):
             check_input_values(self, vals)
             # The snapshot always comes from the text, never from the caller.
             vals.pop("text_body", None)
-            vals.pop("state", None)
             if vals.get("active", True) is not False:
                 self._check_no_withdrawal_data(vals)
         return super().create(vals_list)
@@ -633,7 +637,7 @@ class GdprConsent(models.Model):
         """Refuse withdrawal data for a consent that stays active."""
         given = [fname for fname in WITHDRAWAL_FIELDS if vals.get(fname)]
         if given:
-            raise UserError(
+            raise ValidationError(
                 _(
                     "An active consent carries no withdrawal date, reason or source "
                     "(“%s”). Untick Active to withdraw it with them.",
@@ -649,8 +653,17 @@ class GdprConsent(models.Model):
         (of two users withdrawing at once, the second does not overwrite it).
         """
         super()._gdpr_check_evidence_write(vals)
-        if vals.get("active", True) is not False:
-            self.filtered("active")._check_no_withdrawal_data(vals)
+        erased = self.filtered("is_anonymized")
+        if erased and any(vals.get(fname) for fname in PERSONAL_FIELDS):
+            raise UserError(
+                _(
+                    "Consent %s was anonymised: personal data cannot be linked "
+                    "to it again.",
+                    erased[0].name,
+                )
+            )
+        if vals.get("active", True) is not False and self.filtered("active"):
+            self._check_no_withdrawal_data(vals)
         withdrawn = self.filtered(lambda consent: not consent.active)
         for fname in WITHDRAWAL_FIELDS:
             if fname in vals and (changed := withdrawn._gdpr_changes(fname, vals[fname])):

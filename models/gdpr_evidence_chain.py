@@ -24,9 +24,11 @@ class GdprEvidenceChain(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         raise UserError(self.env._("Evidence chains are kept by the system only."))
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(self.env._("Evidence chains are kept by the system only."))
 
     @api.ondelete(at_uninstall=False)

@@ -104,6 +104,7 @@ class GdprEvidenceEvent(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         raise UserError(
             self.env._(
                 "Evidence events are recorded by the system only, when the "
@@ -112,6 +113,7 @@ class GdprEvidenceEvent(models.Model):
         )
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(self.env._("Evidence events never change."))
 
     @api.ondelete(at_uninstall=False)

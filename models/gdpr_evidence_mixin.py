@@ -144,10 +144,15 @@ class GdprEvidenceMixin(models.AbstractModel):
             )
         return super().copy(default=default)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_gdpr_evidence(self):
+    def unlink(self):
+        # Not an ``@api.ondelete(at_uninstall=False)``: those are skipped when
+        # the context carries the uninstall flag, which an RPC client can
+        # send; and mail.thread deletes the chatter before they run. An
+        # uninstall drops the tables without deleting records one by one.
         if self._gdpr_unlink_refused and self:
+            self.check_access("unlink")
             raise UserError(self._gdpr_unlink_refused_message())
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # Hooks

@@ -11,3 +11,5 @@ from . import test_crm_gdpr_multicompany
 from . import test_crm_gdpr_hostile_input
 from . import test_crm_gdpr_upgrade
 from . import test_crm_gdpr_tours
+from . import test_crm_gdpr_evidence_log
+from . import test_crm_gdpr_evidence_rpc

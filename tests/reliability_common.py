@@ -52,7 +52,7 @@ class GdprReliabilityCommon(GdprCommon):
         activity = env["gdpr.processing.activity"].create(
             {"register_id": register.id, "name": "Newsletter"}
         )
-        return {
+        records = {
             "gdpr.processing.register": register,
             "gdpr.processing.activity": activity,
             "gdpr.joint.controller": env["gdpr.joint.controller"].create(
@@ -109,3 +109,11 @@ class GdprReliabilityCommon(GdprCommon):
                 }
             ),
         }
+        # The evidence log of the company's consent and breach.
+        records["gdpr.evidence.event"] = env["gdpr.evidence.event"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+        records["gdpr.evidence.chain"] = env["gdpr.evidence.chain"].search(
+            [("company_id", "=", company.id)]
+        )
+        return records

@@ -54,15 +54,27 @@ ACCESS_MATRIX = {
     "gdpr.processing.activity": REGISTER,
     "gdpr.joint.controller": REGISTER,
     "gdpr.transfer": REGISTER,
-    # The officer keeps breaches; only the GDPR administrator deletes one.
-    "gdpr.breach": {**REGISTER, "officer": "rcw"},
+    # The officer keeps breaches; nobody deletes one (SPEC section 7).
+    "gdpr.breach": {**REGISTER, "officer": "rcw", "manager": "rcw"},
+    # The evidence log: read by officers, written by the system only.
+    "gdpr.evidence.event": {**REGISTER, "officer": "r", "manager": "r"},
+    "gdpr.evidence.chain": {**REGISTER, "officer": "r", "manager": "r"},
     "gdpr.consent.bulk.grant": WIZARD,
     "gdpr.consent.bulk.grant.line": WIZARD,
     "gdpr.consent.bulk.withdraw": WIZARD,
     "gdpr.consent.bulk.withdraw.line": WIZARD,
 }
 # Refusals that the model explains with a UserError rather than the ACL.
-USER_ERROR_REFUSALS = {("gdpr.consent", U)}
+USER_ERROR_REFUSALS = {
+    ("gdpr.consent", U),
+    ("gdpr.breach", U),
+    ("gdpr.evidence.event", C),
+    ("gdpr.evidence.event", W),
+    ("gdpr.evidence.event", U),
+    ("gdpr.evidence.chain", C),
+    ("gdpr.evidence.chain", W),
+    ("gdpr.evidence.chain", U),
+}
 
 
 class _Rollback(Exception):
@@ -112,6 +124,15 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             },
             "gdpr.consent.bulk.grant": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.consent.bulk.withdraw": lambda: {"partner_ids": [cls.giver.id]},
+            "gdpr.evidence.event": lambda: {
+                "company_id": cls.company.id,
+                "sequence": 10**6,
+                "event_type": "consent_given",
+                "res_model": "gdpr.consent",
+                "res_id": cls.records["gdpr.consent"].id,
+                "event_date": "2026-01-06 10:00:00",
+            },
+            "gdpr.evidence.chain": lambda: {"company_id": cls.company_2.id},
         }
         # Harmless writes: what a user of each model would change.
         cls.write_vals = {

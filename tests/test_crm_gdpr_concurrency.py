@@ -49,19 +49,40 @@ class TestCrmGdprConcurrency(TransactionCase):
                 .create({"register_id": register.id, "name": "Race"})
                 .id
             )
+        self.consent_ids = [self.consent_id]
         self.addCleanup(self._remove_committed_data)
 
     def _remove_committed_data(self):
         with self.registry.cursor() as cr:
-            # Consents cannot be deleted through the ORM (they are evidence).
+            # Consents and their evidence events cannot be deleted through
+            # the ORM: remove them, then put the chains' heads back on the
+            # last remaining event, as they were before the test.
+            ids = tuple(self.consent_ids)
             cr.execute(
                 SQL(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = %s",
+                    "DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
                     "gdpr.consent",
-                    self.consent_id,
+                    ids,
                 )
             )
-            cr.execute(SQL("DELETE FROM gdpr_consent WHERE id = %s", self.consent_id))
+            cr.execute(
+                SQL(
+                    "DELETE FROM gdpr_evidence_event WHERE res_model = %s "
+                    "AND res_id IN %s",
+                    "gdpr.consent",
+                    ids,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE gdpr_evidence_chain c SET last_sequence = "
+                    "coalesce(e.sequence, 0), last_hash = coalesce(e.hash, '') "
+                    "FROM gdpr_evidence_chain c2 LEFT JOIN LATERAL (SELECT sequence, "
+                    "hash FROM gdpr_evidence_event WHERE company_id = c2.company_id "
+                    "ORDER BY sequence DESC LIMIT 1) e ON TRUE WHERE c.id = c2.id"
+                )
+            )
+            cr.execute(SQL("DELETE FROM gdpr_consent WHERE id IN %s", ids))
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["mail.blacklist"].with_context(active_test=False).search(
                 [("email", "=", "race@example.com")]
@@ -135,6 +156,46 @@ class TestCrmGdprConcurrency(TransactionCase):
             )
         )
         self.assertEqual(count, [(1,)], "no duplicate consent")
+
+    def test_two_transactions_append_to_one_chain(self):
+        def vals(env):
+            return {
+                "partner_id": self.partner_id,
+                "category_id": env.ref("crm_gdpr.gdpr_consent_category_marketing").id,
+                "text_id": env.ref("crm_gdpr.gdpr_consent_text_marketing").id,
+            }
+
+        cr_b = self.registry.cursor()
+        self.addCleanup(cr_b.close)
+        env_b = self._env(cr_b)
+        # B's snapshot starts before A appends and commits.
+        env_b["gdpr.evidence.chain"].search([]).mapped("last_sequence")
+        with self.registry.cursor() as cr_a:
+            env_a = self._env(cr_a)
+            self.consent_ids.append(env_a["gdpr.consent"].create(vals(env_a)).id)
+        with mute_logger("odoo.service.model"):
+            consent_b = retrying(
+                lambda: env_b["gdpr.consent"].create(vals(env_b)), env_b
+            )
+        self.consent_ids.append(consent_b.id)
+        cr_b.commit()
+
+        rows = self._committed(
+            SQL(
+                "SELECT e.sequence, e.res_id FROM gdpr_evidence_event e "
+                "WHERE e.res_model = 'gdpr.consent' AND e.res_id IN %s "
+                "ORDER BY e.sequence",
+                tuple(self.consent_ids),
+            )
+        )
+        sequences = [row[0] for row in rows]
+        self.assertEqual(len(rows), 3, "one event per consent")
+        self.assertEqual(sequences[1:], [sequences[1], sequences[1] + 1])
+        with self.registry.cursor() as cr:
+            (result,) = self._env(cr)["gdpr.evidence.event"].verify_chain(
+                self._env(cr).company
+            )
+        self.assertTrue(result["ok"], result["mismatch"])
 
     def test_two_transfers_to_one_country(self):
         cr_b = self.registry.cursor()

@@ -1,8 +1,12 @@
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
+from odoo.modules.module import get_module_path
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
@@ -43,6 +47,14 @@ env["gdpr.breach"].create({
     "nature": "Upgrade breach",
 })
 env.cr.commit()
+"""
+# The first version of the evidence log: the upgrade opens the chains.
+EVIDENCE_VERSION = "18.0.1.1.0"
+VERIFY = """
+import json
+results = env["gdpr.evidence.event"].verify_chain(env["res.company"].search([]))
+print("VERIFY" + json.dumps([[r["company"].id, r["count"], r["ok"], r["mismatch"]]
+                             for r in results]))
 """
 UNINSTALL = """
 env["ir.module.module"].search([("name", "=", "crm_gdpr")]).button_immediate_uninstall()
@@ -107,9 +119,9 @@ class TestCrmGdprUpgrade(BaseCase):
         subprocess.run(["dropdb", "--if-exists", "--force", self.dbname], check=True)
         shutil.rmtree(config.filestore(self.dbname), ignore_errors=True)
 
-    def _odoo(self, *args, stdin=None, tolerated=None):
+    def _odoo(self, *args, stdin=None, tolerated=None, addons_path=None):
         cmd = [sys.executable, "-m", "odoo", *args[:1]]
-        cmd += ["--addons-path", config["addons_path"], "-d", self.dbname]
+        cmd += ["--addons-path", addons_path or config["addons_path"], "-d", self.dbname]
         cmd += ["--db-filter", f"^{self.dbname}$", "--no-http", "--log-level=warn"]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config[option]:
@@ -131,29 +143,40 @@ class TestCrmGdprUpgrade(BaseCase):
             and not (tolerated and tolerated in line)
         ]
         self.assertFalse(errors, "\n".join(errors[:20]))
+        return proc.stdout
 
     def _query(self, query):
         with db_connect(self.dbname).cursor() as cr:
             cr.execute(SQL(query))
             return cr.fetchall()
 
-    def _snapshot(self):
-        """Every row of every crm_gdpr table, and their messages and files."""
-        tables = [
-            name
-            for (name,) in self._query(
-                "SELECT tablename FROM pg_tables WHERE tablename LIKE 'gdpr\\_%%' "
-                "ORDER BY tablename"
-            )
-        ]
-        self.assertGreaterEqual(len(tables), 14)
+    def _columns(self):
+        """``{table: [columns]}`` of the crm_gdpr tables."""
+        columns = {}
+        for table, column in self._query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_name LIKE 'gdpr\\_%%' AND table_schema = 'public' "
+            "ORDER BY table_name, column_name"
+        ):
+            columns.setdefault(table, []).append(column)
+        return columns
+
+    def _snapshot(self, columns):
+        """Every row of the crm_gdpr tables (``columns``), their messages and files.
+
+        Only the given columns: an upgrade may add columns, it changes none.
+        """
+        self.assertGreaterEqual(len(columns), 14)
         snapshot = {}
-        for table in tables:
+        for table, names in columns.items():
             with db_connect(self.dbname).cursor() as cr:
+                row = SQL("ROW(%s)", SQL(", ").join(map(SQL.identifier, names)))
                 cr.execute(
                     SQL(
                         "SELECT count(*), "
-                        "md5(string_agg(t::text, '|' ORDER BY t::text)) FROM %s t",
+                        "md5(string_agg(%s::text, '|' ORDER BY %s::text)) FROM %s",
+                        row,
+                        row,
                         SQL.identifier(table),
                     )
                 )
@@ -173,20 +196,106 @@ class TestCrmGdprUpgrade(BaseCase):
             snapshot[name] = self._query(query)
         return snapshot
 
+    def _previous_version(self):
+        """An addons folder with crm_gdpr as it was before the evidence log.
+
+        Taken from the checkout's git history (the parent of the commit that
+        set the version to ``EVIDENCE_VERSION``); ``None`` without git.
+        """
+        root = Path(get_module_path("crm_gdpr")).resolve()
+
+        def git(*args):
+            proc = subprocess.run(
+                ["git", "-C", str(root), *args],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            return proc.stdout.strip() if proc.returncode == 0 else ""
+
+        commit = git(
+            "log", "--format=%H", "--reverse", "-S", EVIDENCE_VERSION, "--",
+            "__manifest__.py",
+        ).split("\n")[0]
+        if not commit:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="crm_gdpr_v1_"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        (folder / "crm_gdpr").mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", f"{commit}^"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(
+            ["tar", "-x", "-C", str(folder / "crm_gdpr")], input=archive, check=True
+        )
+        odoo_addons = [
+            path
+            for path in config["addons_path"].split(",")
+            if not (Path(path) / "crm_gdpr").exists()
+        ]
+        return ",".join([*odoo_addons, str(folder)])
+
     def test_upgrade_keeps_everything_and_uninstall_leaves_nothing(self):
+        """From the version before the evidence log, populated, to this one."""
         self.assertTrue(self.template, "the runner's template database exists")
+        previous = self._previous_version()
+        if not previous:
+            self.skipTest("no git history to install the previous version from")
         subprocess.run(["createdb", "-T", self.template, self.dbname], check=True)
-        self._odoo("server", "-i", "crm_gdpr", "--stop-after-init")
-        self._odoo("shell", stdin=POPULATE)
-        before = self._snapshot()
+        self._odoo(
+            "server", "-i", "crm_gdpr", "--stop-after-init", addons_path=previous
+        )
+        self._odoo("shell", stdin=POPULATE, addons_path=previous)
+        self.assertFalse(
+            self._query(
+                "SELECT 1 FROM pg_tables WHERE tablename = 'gdpr_evidence_event'"
+            ),
+            "installed without the evidence log",
+        )
+        columns = self._columns()
+        before = self._snapshot(columns)
         self.assertGreaterEqual(before["gdpr_consent"][0], 3)
         self.assertGreaterEqual(before["gdpr_breach"][0], 1)
 
         self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
-        after = self._snapshot()
+        after = self._snapshot(columns)
         for key in before:
             with self.subTest(what=key):
                 self.assertEqual(after[key], before[key], "unchanged by the upgrade")
+        self.assertEqual(
+            self._query(
+                "SELECT latest_version FROM ir_module_module WHERE name = 'crm_gdpr'"
+            ),
+            [(EVIDENCE_VERSION,)],
+        )
+        # One "recorded at upgrade" event per consent and breach, and the
+        # chains verify.
+        for table, model in (("gdpr_consent", "gdpr.consent"), ("gdpr_breach", "gdpr.breach")):
+            with self.subTest(evidence=model):
+                rows = self._query(
+                    f"SELECT count(*), count(e.id), count(DISTINCT e.res_id) "  # noqa: S608
+                    f"FROM {table} r LEFT JOIN gdpr_evidence_event e "
+                    f"ON e.res_model = '{model}' AND e.res_id = r.id "
+                    "AND e.event_type = 'recorded_at_upgrade'"
+                )
+                total, events, distinct = rows[0]
+                self.assertEqual((events, distinct), (total, total))
+        salts = self._query(
+            "SELECT count(*), count(DISTINCT evidence_salt) FROM gdpr_consent"
+        )
+        self.assertEqual(salts[0][0], salts[0][1], "one key per consent")
+        out = self._odoo("shell", stdin=VERIFY)
+        results = json.loads(out.split("VERIFY", 1)[1].splitlines()[0])
+        self.assertTrue(results)
+        for company_id, count, ok, mismatch in results:
+            with self.subTest(company=company_id):
+                self.assertTrue(ok, mismatch)
+        # A second upgrade records nothing again.
+        count = self._query("SELECT count(*) FROM gdpr_evidence_event")
+        self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
+        self.assertEqual(self._query("SELECT count(*) FROM gdpr_evidence_event"), count)
 
         # The orphan queries do find the addon while it is installed.
         for what, query in ORPHAN_QUERIES.items():

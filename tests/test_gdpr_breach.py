@@ -4,9 +4,9 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import GdprCommon
 
@@ -52,9 +52,14 @@ class TestGdprBreach(GdprBreachCommon):
         first, second = self._create_breach(), self._create_breach()
         self.assertTrue(first.name.startswith("BR/2026/"))
         self.assertNotEqual(first.name, second.name)
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+        # The reference never changes (SPEC section 7), and the database
+        # keeps it unique too.
+        with self.assertRaises(UserError):
             second.sudo().write({"name": first.name})
-            second.flush_recordset()
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.env.cr.execute(
+                SQL("UPDATE gdpr_breach SET name = %s WHERE id = %s", first.name, second.id)
+            )
 
     def test_dpo_is_required(self):
         with self.assertRaisesRegex(ValidationError, "data protection officer"):
@@ -381,14 +386,17 @@ class TestGdprBreachAccess(GdprBreachCommon):
         self.assertIn(menu.id, Menu.with_user(self.user_officer)._visible_menu_ids())
         self.assertIn(menu.id, Menu.with_user(self.user_manager)._visible_menu_ids())
 
-    def test_officer_manages_breaches_but_only_manager_deletes(self):
+    def test_officer_manages_breaches_nobody_deletes(self):
+        # SPEC section 7: breaches are never deleted (Art. 33(5)), not even by
+        # the GDPR administrator.
         self.assertIn(self.breach, self.Breach.search([]))
         self.breach.write({"records_count": 12})
         self.assertIn(self.attachment, self.breach.attachment_ids)
         with self.assertRaises(AccessError):
             self.breach.unlink()
-        self.breach.with_user(self.user_manager).unlink()
-        self.assertFalse(self.breach.exists())
+        with self.assertRaises(UserError):
+            self.breach.with_user(self.user_manager).unlink()
+        self.assertTrue(self.breach.exists())
 
     def test_breaches_are_isolated_per_company(self):
         officer_2 = new_test_user(

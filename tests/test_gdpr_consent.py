@@ -184,7 +184,8 @@ class TestGdprConsent(GdprConsentCommon):
     def test_withdrawal_date_required_once_withdrawn(self):
         consent = self._create_consent(date_given="2025-01-01")
         consent.action_withdraw()
-        with self.assertRaises(ValidationError):
+        # Refused as a change of the recorded withdrawal (SPEC section 7).
+        with self.assertRaises(UserError):
             consent.date_withdrawn = False
 
     def test_active_consent_has_no_withdrawal_date(self):
