@@ -30,6 +30,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import dev  # noqa: E402  (tools/dev.py: databases, addons path, PostgreSQL)
+from measure_evidence import evidence_rows, measure_evidence  # noqa: E402
 
 DB_PREFIX = "crm_gdpr_bench_run"
 OCA_DIR = dev.BUILD / "bench" / "oca"
@@ -49,6 +50,8 @@ SIZES = {
     "filter_partners": 200_000,
     "register_activities": 200,
     "breaches": 50,
+    "evidence_consents": 20_000,
+    "evidence_events": 100_000,
 }
 
 
@@ -434,6 +437,7 @@ def format_table(res):  # noqa: C901  (one row per figure)
                 f"peak {breach['peak_rss_mb']:.0f} MB / peak "
                 f"{breach['wkhtmltopdf_peak_mb']:.0f} MB",
             )
+    evidence_rows(res, row)
     mach = res["machine"]
     head = (
         f"crm_gdpr benchmark, {res['date']}, Odoo {res['odoo']}, "
@@ -490,6 +494,7 @@ def cmd_measure(args):
     registry = odoo.modules.registry.Registry(args.db)
     sizes = json.loads(args.sizes)
     part = {"grant": measure_grant, "search": measure_search, "pdf": measure_pdf}
+    part["evidence"] = measure_evidence
     result = part[args.part](registry, sizes)
     Path(args.out).write_text(json.dumps(result, indent=2))
 
@@ -1156,9 +1161,11 @@ def main():
         "--small", type=int, default=0, help="divide the sizes by this (quick check)"
     )
     run.add_argument("--reuse", action="store_true", help="(dev) reuse a kept db")
-    run.add_argument("--parts", default="grant,search,pdf", help="(dev) measurements")
+    run.add_argument(
+        "--parts", default="grant,search,pdf,evidence", help="(dev) measurements"
+    )
     measure = sub.add_parser("measure", help="one measurement (internal)")
-    measure.add_argument("part", choices=("grant", "search", "pdf"))
+    measure.add_argument("part", choices=("grant", "search", "pdf", "evidence"))
     measure.add_argument("--db", required=True)
     measure.add_argument("--addons-path", required=True)
     measure.add_argument("--out", required=True)

@@ -22,4 +22,3 @@ from . import gdpr_evidence_event
 from . import mail_message
 from . import mail_tracking_value
 from . import ir_attachment
-from . import base_partner_merge_automatic_wizard

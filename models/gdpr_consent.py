@@ -10,7 +10,13 @@ from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
-PERSONAL_FIELDS = ("partner_id", "lead_id", "address_id", "contact_channel_id", "contact_value")
+PERSONAL_FIELDS = (
+    "partner_id",
+    "lead_id",
+    "address_id",
+    "contact_channel_id",
+    "contact_value",
+)
 # Withdrawal data: none while active, kept as recorded once withdrawn.
 WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
@@ -652,7 +658,7 @@ class GdprConsent(models.Model):
         withdrawal data; a withdrawn consent keeps the withdrawal recorded
         (of two users withdrawing at once, the second does not overwrite it).
         """
-        super()._gdpr_check_evidence_write(vals)
+        res = super()._gdpr_check_evidence_write(vals)
         erased = self.filtered("is_anonymized")
         if erased and any(vals.get(fname) for fname in PERSONAL_FIELDS):
             raise UserError(
@@ -666,7 +672,9 @@ class GdprConsent(models.Model):
             self._check_no_withdrawal_data(vals)
         withdrawn = self.filtered(lambda consent: not consent.active)
         for fname in WITHDRAWAL_FIELDS:
-            if fname in vals and (changed := withdrawn._gdpr_changes(fname, vals[fname])):
+            if fname in vals and (
+                changed := withdrawn._gdpr_changes(fname, vals[fname])
+            ):
                 raise UserError(
                     _(
                         "Consent %(name)s was already withdrawn on %(date)s: "
@@ -675,6 +683,7 @@ class GdprConsent(models.Model):
                         date=changed[0].date_withdrawn,
                     )
                 )
+        return res
 
     def _gdpr_raise_locked(self, record, fname):
         if fname in ("partner_id", "lead_id"):
@@ -913,7 +922,10 @@ class GdprConsent(models.Model):
         with evidence_exception(consents):
             # The withdrawal date and source follow from Active (computes).
             consents.filtered("active")._write_evidence(
-                {"active": False, "withdrawal_reason_id": request.id if request else False}
+                {
+                    "active": False,
+                    "withdrawal_reason_id": request.id if request else False,
+                }
             )
             consents._write_evidence(
                 {
@@ -956,9 +968,7 @@ class GdprConsent(models.Model):
         """
         # pylint: disable=super-method-mismatch
         with evidence_exception(self):
-            return super(GdprConsent, self.with_context(mail_notrack=True)).write(
-                vals
-            )
+            return super(GdprConsent, self.with_context(mail_notrack=True)).write(vals)
 
     @api.model
     def _cron_gdpr_retention(self):

@@ -61,7 +61,7 @@ def evidence_exception(records):
 
 
 def in_evidence_exception(env, model, res_ids):
-    """Whether every record ``model``/``res_ids`` is inside :func:`evidence_exception`."""
+    """Whether all ``model``/``res_ids`` records are in :func:`evidence_exception`."""
     marks = _EXCEPTION.get()
     if not marks:
         return False
@@ -72,7 +72,9 @@ def in_evidence_exception(env, model, res_ids):
 def is_append_only_model(env, model):
     """Whether ``model`` (a model name) keeps an append-only chatter."""
     Model = env.registry.get(model) if model else None
-    return bool(Model is not None and getattr(Model, "_gdpr_append_only_chatter", False))
+    return bool(
+        Model is not None and getattr(Model, "_gdpr_append_only_chatter", False)
+    )
 
 
 class GdprEvidenceMixin(models.AbstractModel):
@@ -95,14 +97,17 @@ class GdprEvidenceMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         technical = [
-            fname for vals in vals_list for fname in self._gdpr_technical_fields
+            fname
+            for vals in vals_list
+            for fname in self._gdpr_technical_fields
             if fname in vals
         ]
         if technical:
             self._gdpr_raise_not_writable(technical[0])
         # Nor through context defaults (a client sends the context).
         server_set = {*self._gdpr_technical_fields, self._gdpr_identifier_field}
-        self = self.with_context(
+        # The whole context minus those keys (kwargs cannot remove keys).
+        self = self.with_context(  # pylint: disable=context-overridden
             {
                 key: value
                 for key, value in self.env.context.items()
@@ -151,7 +156,9 @@ class GdprEvidenceMixin(models.AbstractModel):
         # uninstall drops the tables without deleting records one by one.
         if self._gdpr_unlink_refused and self:
             self.check_access("unlink")
-            raise UserError(self._gdpr_unlink_refused_message())
+            raise UserError(  # pylint: disable=no-raise-unlink
+                self._gdpr_unlink_refused_message()
+            )
         return super().unlink()
 
     # ------------------------------------------------------------------
@@ -236,8 +243,7 @@ class GdprEvidenceMixin(models.AbstractModel):
     def _gdpr_raise_not_writable(self, fname):
         raise UserError(
             self.env._(
-                "“%(field)s” of %(model)s is set by the system and cannot be "
-                "written.",
+                "“%(field)s” of %(model)s is set by the system and cannot be written.",
                 field=self._fields[fname]._description_string(self.env),
                 model=self._description,
             )

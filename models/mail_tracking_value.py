@@ -32,9 +32,9 @@ class MailTrackingValue(models.Model):
 
     def _gdpr_check_append_only(self):
         # sudo: the document of the tracked messages, whoever may read them.
-        for model, values in self.sudo().grouped(
-            lambda value: value.mail_message_id.model
-        ).items():
+        for model, values in (
+            self.sudo().grouped(lambda value: value.mail_message_id.model).items()
+        ):
             if is_append_only_model(self.env, model) and not in_evidence_exception(
                 self.env, model, values.mail_message_id.mapped("res_id")
             ):

@@ -174,9 +174,11 @@ class TestGdprEvidenceRules(GdprEvidenceCommon):
         for vals in (
             {"date_withdrawn": "2026-03-05"},
             {"withdrawal_reason_id": reason.id},
-            {"withdrawal_source_id": self.env.ref(
-                "crm_gdpr.gdpr_withdrawal_source_email"
-            ).id},
+            {
+                "withdrawal_source_id": self.env.ref(
+                    "crm_gdpr.gdpr_withdrawal_source_email"
+                ).id
+            },
         ):
             with self.subTest(vals=vals):
                 with self.assertRaises(UserError):
@@ -465,7 +467,9 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         payload = json.loads(event.payload)
         self.assertEqual(
             event.payload,
-            json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+            json.dumps(
+                payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ),
         )
         self.assertEqual(payload["evidence"]["name"], self.consent.name)
         for secret in (
@@ -479,11 +483,16 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         ):
             self.assertNotIn(secret, event.payload)
         previous = self.Event.search(
-            [("company_id", "=", self.company.id), ("sequence", "=", event.sequence - 1)]
+            [
+                ("company_id", "=", self.company.id),
+                ("sequence", "=", event.sequence - 1),
+            ]
         )
         self.assertEqual(
             event.hash,
-            hashlib.sha256(((previous.hash or "") + event.payload).encode()).hexdigest(),
+            hashlib.sha256(
+                ((previous.hash or "") + event.payload).encode()
+            ).hexdigest(),
         )
 
     def test_bulk_create_appends_one_gapless_event_per_consent(self):
@@ -508,9 +517,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         source = self.env["gdpr.consent.source"].search([], limit=1)
 
         def queries(count):
-            vals_list = [
-                self._consent_vals(source_id=source.id) for _i in range(count)
-            ]
+            vals_list = [self._consent_vals(source_id=source.id) for _i in range(count)]
             self.env.flush_all()
             before = self.env.cr.sql_log_count
             Consent.create(vals_list)
@@ -735,7 +742,11 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         self.assertIn("Evidence integrity report", text)
         self.assertIn("intact", text)
         self.env.cr.execute(
-            SQL("UPDATE gdpr_consent SET date_given = %s WHERE id = %s", "2020-01-01", self.consent.id)
+            SQL(
+                "UPDATE gdpr_consent SET date_given = %s WHERE id = %s",
+                "2020-01-01",
+                self.consent.id,
+            )
         )
         self.env.invalidate_all()
         text = pdf_text(

@@ -111,9 +111,11 @@ class TestCrmGdprEvidenceRpc(GdprRpcCommon):
         for vals in (
             {"retention_expired": True},
             {"source_company_id": self.company_2.id},
-            {"withdrawal_reason_id": self.env.ref(
-                "crm_gdpr.gdpr_withdrawal_reason_mistake"
-            ).id},
+            {
+                "withdrawal_reason_id": self.env.ref(
+                    "crm_gdpr.gdpr_withdrawal_reason_mistake"
+                ).id
+            },
             {"contact_value": "someone@example.com"},
         ):
             with self.subTest(vals=vals):

@@ -121,7 +121,12 @@ class TestCrmGdprUpgrade(BaseCase):
 
     def _odoo(self, *args, stdin=None, tolerated=None, addons_path=None):
         cmd = [sys.executable, "-m", "odoo", *args[:1]]
-        cmd += ["--addons-path", addons_path or config["addons_path"], "-d", self.dbname]
+        cmd += [
+            "--addons-path",
+            addons_path or config["addons_path"],
+            "-d",
+            self.dbname,
+        ]
         cmd += ["--db-filter", f"^{self.dbname}$", "--no-http", "--log-level=warn"]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config[option]:
@@ -214,7 +219,12 @@ class TestCrmGdprUpgrade(BaseCase):
             return proc.stdout.strip() if proc.returncode == 0 else ""
 
         commit = git(
-            "log", "--format=%H", "--reverse", "-S", EVIDENCE_VERSION, "--",
+            "log",
+            "--format=%H",
+            "--reverse",
+            "-S",
+            EVIDENCE_VERSION,
+            "--",
             "__manifest__.py",
         ).split("\n")[0]
         if not commit:
@@ -272,7 +282,10 @@ class TestCrmGdprUpgrade(BaseCase):
         )
         # One "recorded at upgrade" event per consent and breach, and the
         # chains verify.
-        for table, model in (("gdpr_consent", "gdpr.consent"), ("gdpr_breach", "gdpr.breach")):
+        for table, model in (
+            ("gdpr_consent", "gdpr.consent"),
+            ("gdpr_breach", "gdpr.breach"),
+        ):
             with self.subTest(evidence=model):
                 rows = self._query(
                     f"SELECT count(*), count(e.id), count(DISTINCT e.res_id) "  # noqa: S608
@@ -289,7 +302,7 @@ class TestCrmGdprUpgrade(BaseCase):
         out = self._odoo("shell", stdin=VERIFY)
         results = json.loads(out.split("VERIFY", 1)[1].splitlines()[0])
         self.assertTrue(results)
-        for company_id, count, ok, mismatch in results:
+        for company_id, _count, ok, mismatch in results:
             with self.subTest(company=company_id):
                 self.assertTrue(ok, mismatch)
         # A second upgrade records nothing again.

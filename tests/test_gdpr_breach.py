@@ -58,7 +58,11 @@ class TestGdprBreach(GdprBreachCommon):
             second.sudo().write({"name": first.name})
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.env.cr.execute(
-                SQL("UPDATE gdpr_breach SET name = %s WHERE id = %s", first.name, second.id)
+                SQL(
+                    "UPDATE gdpr_breach SET name = %s WHERE id = %s",
+                    first.name,
+                    second.id,
+                )
             )
 
     def test_dpo_is_required(self):

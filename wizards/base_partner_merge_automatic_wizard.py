@@ -28,16 +28,20 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         before = {
             consent.id: (consent.partner_id, consent.address_id) for consent in consents
         }
-        res = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        res = super()._merge(
+            partner_ids, dst_partner=dst_partner, extra_checks=extra_checks
+        )
         consents.invalidate_recordset()
         moved = consents.filtered(
-            lambda consent: (consent.partner_id, consent.address_id)
-            != before[consent.id]
+            lambda consent: (
+                (consent.partner_id, consent.address_id) != before[consent.id]
+            )
         )
         for consent in moved:
             old_partner, old_address = before[consent.id]
             consent.message_post(
-                body=Markup("%s") % self.env._(
+                body=Markup("%s")
+                % self.env._(
                     "Partner merge: the consent moved from contact #%(old)s to "
                     "contact #%(new)s (address #%(old_address)s → #%(new_address)s).",
                     old=old_partner.id or "-",
