@@ -155,7 +155,12 @@ class GdprEvidenceMixin(models.AbstractModel):
         # send; and mail.thread deletes the chatter before they run. An
         # uninstall drops the tables without deleting records one by one.
         if self._gdpr_unlink_refused and self:
-            self.check_access("unlink")
+            # The access rights first (officers without the right to delete
+            # get Odoo's AccessError); ids that are no ids are the
+            # framework's error, as on any model.
+            self.browse().check_access("unlink")
+            if any(not isinstance(rid, int) for rid in self._ids):
+                raise ValueError(f"Invalid record ids: {self._ids!r}")
             raise UserError(  # pylint: disable=no-raise-unlink
                 self._gdpr_unlink_refused_message()
             )
