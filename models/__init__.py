@@ -16,3 +16,5 @@ from . import res_partner
 from . import crm_lead
 from . import gdpr_breach
 from . import ir_actions_report
+from . import privacy_log
+from . import gdpr_consent_erasure

@@ -73,6 +73,32 @@ class GdprConsentText(models.Model):
         check_company_move(self, vals)
         return super().write(vals)
 
+    def _update_field_translations(self, field_name, translations, digest=None, **kw):
+        # The translation dialog writes translations without the field's
+        # sanitizer: sanitize them as a write would (SPEC section 9).
+        field = self._fields[field_name]
+        if field.type == "html" and field.sanitize and not callable(field.translate):
+            translations = {
+                lang: str(field.convert_to_cache(value, self)) if value else value
+                for lang, value in translations.items()
+            }
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, **kw
+        )
+
+    def _gdpr_sanitized_body(self):
+        """The wording in the current language, through the body's sanitizer.
+
+        Translations written before 18.0.1.1.0 (or by SQL) may hold
+        unsanitized HTML: whoever reads the wording to copy or print it reads
+        it through here.
+        """
+        if not self:
+            return False
+        self.ensure_one()
+        field = self._fields["body"]
+        return field.convert_to_cache(self.body, self) if self.body else self.body
+
     @api.model
     def _domain_in_force(self, date=None):
         """Domain of the texts that can be consented to on ``date`` (today)."""

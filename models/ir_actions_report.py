@@ -43,9 +43,9 @@ class IrActionsReport(models.Model):
         )
 
     def _gdpr_is_gdpr_report(self, report_ref):
-        return bool(report_ref) and self._get_report(
-            report_ref
-        ).report_name.startswith("crm_gdpr.")
+        return bool(report_ref) and self._get_report(report_ref).report_name.startswith(
+            "crm_gdpr."
+        )
 
     def _gdpr_with_report_font(self, document):
         """``document`` (an HTML page) with crm_gdpr's report font last in its head."""

@@ -230,5 +230,6 @@ class TestGdprConsentBulkWithdraw(GdprConsentCommon):
             {"partner_ids": [(6, 0, self.partner.ids)]}
         )
         self.assertEqual(len(wizard.line_ids), 2)
+        wizard.line_ids.to_withdraw = False
         with self.assertRaises(UserError):
             wizard.action_withdraw()

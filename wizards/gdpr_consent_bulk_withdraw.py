@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class GdprConsentBulkWithdraw(models.TransientModel):
@@ -59,6 +59,18 @@ class GdprConsentBulkWithdraw(models.TransientModel):
 
     @api.depends("partner_ids", "lead_ids", "consent_ids")
     def _compute_line_ids(self):
+        for records in (
+            self.partner_ids._origin,
+            self.lead_ids._origin,
+            self.consent_ids._origin,
+        ):
+            if records and records._filtered_access("read") != records:
+                raise AccessError(
+                    _(
+                        "You cannot withdraw consents of a contact, lead or "
+                        "consent you cannot read."
+                    )
+                )
         for wizard in self:
             consents = self.env["gdpr.consent"].search(
                 [
@@ -76,7 +88,9 @@ class GdprConsentBulkWithdraw(models.TransientModel):
                 Command.create(
                     {
                         "consent_id": consent.id,
-                        "to_withdraw": consent in wizard.consent_ids._origin,
+                        # Preselected consents alone, else every one, ticked.
+                        "to_withdraw": not wizard.consent_ids
+                        or consent in wizard.consent_ids._origin,
                     }
                 )
                 for consent in consents - kept.consent_id
