@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .gdpr_input import check_company_move, check_input_values
 
@@ -74,17 +75,42 @@ class GdprConsentText(models.Model):
         return super().write(vals)
 
     def _update_field_translations(self, field_name, translations, digest=None, **kw):
-        # The translation dialog writes translations without the field's
-        # sanitizer: sanitize them as a write would (SPEC section 9).
-        field = self._fields[field_name]
-        if field.type == "html" and field.sanitize and not callable(field.translate):
-            translations = {
-                lang: str(field.convert_to_cache(value, self)) if value else value
-                for lang, value in translations.items()
-            }
-        return super()._update_field_translations(
+        res = super()._update_field_translations(
             field_name, translations, digest=digest, **kw
         )
+        field = self._fields[field_name]
+        if field.type == "html" and field.sanitize:
+            self._gdpr_sanitize_translations(field, translations)
+        return res
+
+    def _gdpr_sanitize_translations(self, field, langs):
+        """Sanitize the translations in ``langs`` of the HTML ``field``.
+
+        The translation dialog (``update_field_translations``) stores the
+        translated terms as typed, without the field's sanitizer: every
+        translation it wrote is sanitized as a write would (SPEC section 9).
+        """
+        self.ensure_one()
+        self.flush_recordset([field.name])
+        for lang in langs:
+            value = self.with_context(lang=lang)[field.name]
+            if not value:
+                continue
+            clean = field.convert_to_cache(value, self)
+            if str(clean) != str(value):
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = %s || jsonb_build_object(%s, %s::text) "
+                        "WHERE id = %s",
+                        SQL.identifier(self._table),
+                        SQL.identifier(field.name),
+                        SQL.identifier(field.name),
+                        lang,
+                        str(clean),
+                        self.id,
+                    )
+                )
+        self.invalidate_recordset([field.name])
 
     def _gdpr_sanitized_body(self):
         """The wording in the current language, through the body's sanitizer.

@@ -38,6 +38,17 @@ class GdprConsentBulkGrant(models.TransientModel):
         readonly=False,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_givers_access()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._check_givers_access()
+        return res
+
     @api.model
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
@@ -101,7 +112,7 @@ class GdprConsentBulkGrant(models.TransientModel):
     def _check_givers_access(self):
         """Refuse givers and leads the user cannot read (SPEC section 8)."""
         for records in (self.partner_ids._origin, self.lead_id._origin):
-            if records and records._filtered_access("read") != records:
+            if records and records.sudo(False)._filtered_access("read") != records:
                 raise AccessError(
                     _(
                         "You cannot grant consents for a contact or lead you cannot "

@@ -103,7 +103,7 @@ class GdprConsentBulkGrantLine(models.TransientModel):
     def _check_text_access(self):
         """Refuse texts the user cannot read: their wording stays hidden."""
         texts = self.text_id._origin
-        if texts and texts._filtered_access("read") != texts:
+        if texts and texts.sudo(False)._filtered_access("read") != texts:
             raise AccessError(
                 _("You cannot grant consents for a consent text you cannot read.")
             )

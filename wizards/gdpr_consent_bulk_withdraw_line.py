@@ -39,5 +39,5 @@ class GdprConsentBulkWithdrawLine(models.TransientModel):
 
     def _check_consent_access(self):
         consents = self.consent_id._origin
-        if consents and consents._filtered_access("read") != consents:
+        if consents and consents.sudo(False)._filtered_access("read") != consents:
             raise AccessError(_("You cannot withdraw a consent you cannot read."))

@@ -37,7 +37,8 @@ class PrivacyLookupWizard(models.TransientModel):
         A record is kept when the user reads its model and the record
         (record rules) and, for a company-bound record, when it belongs to
         one of ``self.env.companies`` (users: when one of their companies
-        does). Extend it for models with another notion of ownership.
+        does, and so do their partners). Extend it for models with another
+        notion of ownership.
         """
         by_model = defaultdict(list)
         for ref in references:
@@ -65,6 +66,13 @@ class PrivacyLookupWizard(models.TransientModel):
                 )
             if model_name == "res.users":
                 records = records.filtered(lambda user: user.company_ids & companies)
+            if model_name == "res.partner":
+                # A user's partner belongs to the companies of its users.
+                records = records.filtered(
+                    lambda partner: (
+                        not partner.user_ids or partner.user_ids.company_ids & companies
+                    )
+                )
             allowed = set(records.ids)
             kept += [ref for ref in refs if ref["res_id"] in allowed]
         return kept
