@@ -5,6 +5,12 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+GDPR_STATUS_FIELDS = (
+    "gdpr_consent_count",
+    "gdpr_active_category_ids",
+    "gdpr_consent_state",
+)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -54,40 +60,48 @@ class ResPartner(models.Model):
     @api.depends_context("allowed_company_ids")
     @api.depends("gdpr_consent_ids.state", "gdpr_consent_ids.category_id")
     def _compute_gdpr_consent_status(self):
-        # The ORM computes by batches of 1,000 records: compute the status of
-        # every partner prefetched with these (the whole list) in one query,
-        # so that a list of 2,000 costs what a list of 80 does.
-        partner_ids = {pid for pid in self._origin.ids if pid}
-        others = (
-            self.browse(
-                pid for pid in self._prefetch_ids if isinstance(pid, int)
-            )._origin
-            - self._origin
-        )
+        status = self._gdpr_consent_status({pid for pid in self._origin.ids if pid})
+        for partner in self:
+            for fname, value in status[partner._origin.id].items():
+                partner[fname] = value
+
+    def web_read(self, specification):
+        self._gdpr_prefetch_status(specification)
+        return super().web_read(specification)
+
+    def read(self, fields=None, load="_classic_read"):
+        self._gdpr_prefetch_status(fields or [])
+        return super().read(fields=fields, load=load)
+
+    def _gdpr_prefetch_status(self, fnames):
+        """Compute the consent status of all of ``self`` in one query.
+
+        The ORM computes by batches of 1,000 records: a list of 2,000
+        partners would cost one query per batch. Reading the status of a
+        whole list puts it in the cache at once.
+        """
         status_fields = [
             self._fields[fname]
-            for fname in (
-                "gdpr_consent_count",
-                "gdpr_active_category_ids",
-                "gdpr_consent_state",
-            )
+            for fname in GDPR_STATUS_FIELDS
+            if fname in fnames and fname in self._fields
         ]
-        others = others.filtered(
+        if len(self) <= models.PREFETCH_MAX or not status_fields:
+            return
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_user"):
+            return  # the read refuses the fields
+        todo = self.filtered(
             lambda partner: any(
                 not self.env.cache.contains(partner, field) for field in status_fields
             )
         )
-        status = self._gdpr_consent_status(partner_ids | set(others.ids))
-        for partner in self:
-            for fname, value in status[partner._origin.id].items():
-                partner[fname] = value
+        status = self._gdpr_consent_status(set(todo.ids))
         for field in status_fields:
             self.env.cache.update(
-                others,
+                todo,
                 field,
                 [
-                    field.convert_to_cache(status[pid][field.name], others)
-                    for pid in others.ids
+                    field.convert_to_cache(status[pid][field.name], todo[:0])
+                    for pid in todo.ids
                 ],
             )
 
