@@ -276,7 +276,9 @@ class TestCrmGdprUpgradeFromV1(TestCrmGdprUpgrade):
             ["tar", "-x", "-C", str(v1 / "crm_gdpr")], input=archive, check=True
         )
         odoo_addons = config["addons_path"].split(",")
-        v1_path = ",".join([p for p in odoo_addons if "crm_gdpr" not in p] + [str(v1)])
+        v1_path = ",".join(
+            [p for p in odoo_addons if not (Path(p) / "crm_gdpr").exists()] + [str(v1)]
+        )
         subprocess.run(["createdb", "-T", self.template, self.dbname], check=True)
         saved = config["addons_path"]
         config["addons_path"] = v1_path

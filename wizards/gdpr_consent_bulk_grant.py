@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.gdpr_consent import CONTACT_KINDS
+
 
 class GdprConsentBulkGrant(models.TransientModel):
     _name = "gdpr.consent.bulk.grant"
@@ -106,7 +108,9 @@ class GdprConsentBulkGrant(models.TransientModel):
         if not giver:
             return True
         Line = self.env["gdpr.consent.bulk.grant.line"]
-        channels = text.channel_ids or self.env["gdpr.channel"].search([])
+        channels = text.channel_ids or self.env["gdpr.channel"].search(
+            [("kind", "in", CONTACT_KINDS)]
+        )
         return any(Line._get_giver_value(giver, channel) for channel in channels)
 
     def _check_givers_access(self):

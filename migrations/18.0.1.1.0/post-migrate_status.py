@@ -8,7 +8,8 @@ nothing needs filling: the stored copies are dropped, with the ORM's record
 of the relation table (uninstall would look for it).
 """
 
-from odoo.tools import SQL, column_exists, table_exists
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, table_exists
 
 
 def migrate(cr, version):
