@@ -30,6 +30,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import dev  # noqa: E402  (tools/dev.py: databases, addons path, PostgreSQL)
+import measure_status  # noqa: E402  (bench/measure_status.py)
 from measure_evidence import evidence_rows, measure_evidence  # noqa: E402
 
 DB_PREFIX = "crm_gdpr_bench_run"
@@ -333,55 +334,7 @@ def format_table(res):  # noqa: C901  (one row per figure)
                 "≤ 1.0",
                 _ok(oca["ratio"] <= 1.0),
             )
-    search = res.get("search") or {"error": "not measured"}
-    if "error" in search:
-        row("2-3 partner list and filter", search["error"])
-    else:
-        lst = search["list"]
-        row(
-            "2. Partner list web_search_read, SQL queries "
-            f"({lst['small']:,} / {lst['large']:,} rows)",
-            f"{lst['queries_small']} / {lst['queries_large']}; without the crm_gdpr "
-            f"columns {lst['core_queries_small']} / {lst['core_queries_large']}",
-        )
-        row(
-            "2. Queries the consent columns add "
-            f"({lst['small']:,} / {lst['large']:,} rows)",
-            f"{lst['added_small']} / {lst['added_large']}",
-            "equal",
-            _ok(lst["added_small"] == lst["added_large"]),
-        )
-        flt = search["filter"]
-        row(
-            f"3. Filter data: {flt['partners']:,} partners, "
-            f"{flt['consents']:,} consents",
-            f"{flt['matches']:,} partners match; ORM check of stored values: "
-            f"{flt['orm_check']}",
-        )
-        row(
-            "3. Filter as the list view runs it (web_search_read 80 rows, "
-            "count up to 10,000), median",
-            f"{flt['ui_ms']:.1f} ms",
-            "< 100 ms",
-            _ok(flt["ui_ms"] < 100),
-        )
-        row(
-            "3. Filter: search, first 80, median",
-            f"{flt['page_ms']:.1f} ms, index: {flt['page_index']}",
-            "index, < 100 ms",
-            _ok(flt["page_ms"] < 100 and flt["page_uses_index"]),
-        )
-        row(
-            "3. Filter: search_count up to 10,000, median",
-            f"{flt['count_ms']:.1f} ms, index: {flt['count_index']}",
-            "index, < 100 ms",
-            _ok(flt["count_ms"] < 100 and flt["count_uses_index"]),
-        )
-        row(
-            f"3. Filter: exact search_count of all {flt['matches']:,} (not run by "
-            "the UI)",
-            f"{flt['exact_count_ms']:.1f} ms",
-        )
+    measure_status.format_rows(res, row, _ok)
     inst = res["install"]
     row(
         "4. Install crm alone (net of idle start)",
@@ -463,7 +416,8 @@ def format_table(res):  # noqa: C901  (one row per figure)
             + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))
             + " |"
         )
-    plans = search.get("filter", {}) if "error" not in search else {}
+    status = res.get("status") or {"error": "not measured"}
+    plans = status.get("filter", {}) if "error" not in status else {}
     if plans:
         lines += ["", "Query plan, first page of the filter:", plans["page_plan"]]
         lines += ["", "Query plan, count (up to 10,000):", plans["count_plan"]]
@@ -493,8 +447,12 @@ def cmd_measure(args):
     server.load_server_wide_modules()
     registry = odoo.modules.registry.Registry(args.db)
     sizes = json.loads(args.sizes)
-    part = {"grant": measure_grant, "search": measure_search, "pdf": measure_pdf}
-    part["evidence"] = measure_evidence
+    part = {
+        "grant": measure_grant,
+        "status": measure_status.measure_status,
+        "pdf": measure_pdf,
+        "evidence": measure_evidence,
+    }
     result = part[args.part](registry, sizes)
     Path(args.out).write_text(json.dumps(result, indent=2))
 
@@ -535,7 +493,7 @@ def insert_partners(env, count, label, ref=None):
     """``count`` contacts with an email, inserted in one statement.
 
     The stored fields the ORM would compute for a new contact are filled
-    (complete name, normalized email, commercial partner, consent status).
+    (complete name, normalized email, commercial partner).
     """
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -544,11 +502,11 @@ def insert_partners(env, count, label, ref=None):
             """
             INSERT INTO res_partner (
                 name, complete_name, email, email_normalized, lang, active,
-                type, is_company, partner_share, ref, gdpr_consent_state,
+                type, is_company, partner_share, ref,
                 create_uid, write_uid, create_date, write_date)
             SELECT %(label)s || ' ' || g, %(label)s || ' ' || g,
                    %(mail)s || g || '@example.com', %(mail)s || g || '@example.com',
-                   'en_US', TRUE, 'contact', FALSE, TRUE, %(ref)s, 'none',
+                   'en_US', TRUE, 'contact', FALSE, TRUE, %(ref)s,
                    1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM generate_series(1, %(count)s) g
             RETURNING id
@@ -732,103 +690,10 @@ def measure_oca(registry, partner_ids, text_id):
 
 
 COUNT_LIMIT = 10_000
-REL_INDEX = "gdpr_partner_active_category_rel_"
 
 # Pairs of categories of the two consents of each generated partner: every
 # category is in half of the partners, a fifth of the consents are withdrawn.
 CATEGORY_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
-
-
-def insert_consents(env, partner_ids):
-    """Two consents per partner, in one statement, with the stored values."""
-    from odoo.tools import SQL  # noqa: PLC0415
-
-    texts = [
-        env.ref(f"crm_gdpr.gdpr_consent_text_{name}")
-        for name in ("marketing", "newsletter", "profiling", "partners")
-    ]
-    first = [texts[a].id for a, _b in CATEGORY_PAIRS]
-    second = [texts[b].id for _a, b in CATEGORY_PAIRS]
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO gdpr_consent (
-                name, partner_id, company_id, category_id, text_id, text_body,
-                date_given, source_id, active, state, date_withdrawn,
-                withdrawal_reason_id, create_uid, write_uid, create_date,
-                write_date)
-            SELECT 'BENCH/' || p.id || '/' || k, p.id, %(company)s,
-                   t.category_id, t.id, t.body->>'en_US', CURRENT_DATE,
-                   %(source)s, w.withdrawn IS NOT TRUE,
-                   CASE WHEN w.withdrawn THEN 'withdrawn' ELSE 'active' END,
-                   CASE WHEN w.withdrawn THEN CURRENT_DATE END,
-                   CASE WHEN w.withdrawn THEN %(reason)s END,
-                   1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-              FROM unnest(%(partners)s::int[]) WITH ORDINALITY p(id, i)
-             CROSS JOIN generate_series(0, 1) k
-             CROSS JOIN LATERAL (SELECT mod(p.i * 2 + k, 5) = 0 AS withdrawn) w
-              JOIN gdpr_consent_text t ON t.id = CASE WHEN k = 0
-                   THEN (%(first)s::int[])[mod(p.i, 6) + 1]
-                   ELSE (%(second)s::int[])[mod(p.i, 6) + 1] END
-            """,
-            company=env.company.id,
-            source=env["gdpr.consent.source"]._get_default().id or None,
-            reason=env["gdpr.withdrawal.reason"]._get_default().id or None,
-            partners=partner_ids,
-            first=first,
-            second=second,
-        )
-    )
-    count = env.cr.rowcount
-    # What res.partner._compute_gdpr_consent_state stores, in set form.
-    env.cr.execute(
-        SQL(
-            """
-            UPDATE res_partner p
-               SET gdpr_consent_state = s.state
-              FROM (SELECT partner_id,
-                           CASE WHEN bool_or(state = 'active') THEN 'active'
-                                ELSE 'withdrawn' END AS state
-                      FROM gdpr_consent
-                     WHERE partner_id = ANY(%(partners)s)
-                     GROUP BY partner_id) s
-             WHERE p.id = s.partner_id
-            """,
-            partners=partner_ids,
-        )
-    )
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO gdpr_partner_active_category_rel (partner_id, category_id)
-            SELECT DISTINCT partner_id, category_id
-              FROM gdpr_consent
-             WHERE state = 'active' AND partner_id = ANY(%(partners)s)
-            """,
-            partners=partner_ids,
-        )
-    )
-    return count
-
-
-def orm_check(env, partner_ids):
-    """Recompute a sample through the ORM: it must store what SQL stored."""
-    sample = env["res.partner"].browse(partner_ids[:: max(len(partner_ids) // 300, 1)])
-    stored = {
-        partner.id: (
-            partner.gdpr_consent_state,
-            set(partner.gdpr_active_category_ids.ids),
-        )
-        for partner in sample
-    }
-    env.invalidate_all()
-    sample._compute_gdpr_consent_state()
-    same = sum(
-        stored[partner.id]
-        == (partner.gdpr_consent_state, set(partner.gdpr_active_category_ids.ids))
-        for partner in sample
-    )
-    return f"{same}/{len(sample)} identical"
 
 
 def median_ms(env, func, runs=15):
@@ -861,88 +726,6 @@ def list_spec(env):
         field = Partner._fields[node.get("name")]
         spec[field.name] = {"fields": {"display_name": {}}} if field.relational else {}
     return spec
-
-
-def measure_search(registry, sizes):
-    from odoo.tools import SQL  # noqa: PLC0415
-
-    count = sizes["filter_partners"]
-    with committed(registry) as env:
-        partner_ids = insert_partners(env, count, "Bench Contact")
-        consents = insert_consents(env, partner_ids)
-        for table in (
-            "res_partner",
-            "gdpr_consent",
-            "gdpr_partner_active_category_rel",
-        ):
-            env.cr.execute(f"ANALYZE {table}")  # noqa: S608  (constant names)
-        sales_uid = env.ref("base.user_admin").id
-        user = env["res.users"].search([("login", "=", "crm_gdpr_bench_sales")])
-        sales_uid = user.id or sales_uid
-    result = {}
-    with rolled_back(registry) as env:
-        check = orm_check(env, partner_ids)
-    with rolled_back(registry, sales_uid) as env:
-        Partner = env["res.partner"]
-        spec = list_spec(env)
-        assert "gdpr_consent_state" in spec, "the consent column is not in the list"
-        core_spec = {
-            name: v for name, v in spec.items() if not name.startswith("gdpr_")
-        }
-        queries = {}
-        for label, fields_spec in (("with", spec), ("without", core_spec)):
-            for size in (sizes["list_small"], sizes["list_large"]):
-                Partner.web_search_read([], fields_spec, limit=size)  # warm caches
-                env.invalidate_all()
-                _r, _s, queries[label, size] = counted(
-                    env, Partner.web_search_read, [], fields_spec, 0, size
-                )
-        small, large = sizes["list_small"], sizes["list_large"]
-        result["list"] = {
-            "small": small,
-            "large": large,
-            "queries_small": queries["with", small],
-            "queries_large": queries["with", large],
-            "core_queries_small": queries["without", small],
-            "core_queries_large": queries["without", large],
-            "added_small": queries["with", small] - queries["without", small],
-            "added_large": queries["with", large] - queries["without", large],
-            "fields": sorted(spec),
-        }
-        category = env.ref("crm_gdpr.gdpr_consent_category_marketing")
-        domain = [("gdpr_active_category_ids", "in", category.ids)]
-        page_query = Partner._search(domain, limit=80, order=Partner._order)
-        # The list view counts up to 10,000 (web client's DEFAULT_COUNT_LIMIT).
-        count_query = Partner._search(domain, limit=COUNT_LIMIT)
-        page_plan = explain(env, page_query.select())
-        count_plan = explain(
-            env, SQL("SELECT COUNT(*) FROM (%s) t", count_query.select(""))
-        )
-        filt = {
-            "partners": Partner.search_count([]),
-            "consents": consents,
-            "matches": Partner.search_count(domain),
-            "orm_check": check,
-            "ui_ms": median_ms(
-                env,
-                lambda: Partner.web_search_read(
-                    domain, spec, limit=80, count_limit=COUNT_LIMIT + 1
-                ),
-            ),
-            "page_ms": median_ms(env, lambda: Partner.search(domain, limit=80)),
-            "count_ms": median_ms(
-                env, lambda: Partner.search_count(domain, limit=COUNT_LIMIT + 1)
-            ),
-            "exact_count_ms": median_ms(env, lambda: Partner.search_count(domain)),
-            "page_plan": page_plan,
-            "count_plan": count_plan,
-            "page_index": index_names(page_plan),
-            "count_index": index_names(count_plan),
-        }
-        filt["page_uses_index"] = REL_INDEX in filt["page_index"]
-        filt["count_uses_index"] = REL_INDEX in filt["count_index"]
-        result["filter"] = filt
-    return result
 
 
 def index_names(plan):
@@ -1162,10 +945,10 @@ def main():
     )
     run.add_argument("--reuse", action="store_true", help="(dev) reuse a kept db")
     run.add_argument(
-        "--parts", default="grant,search,pdf,evidence", help="(dev) measurements"
+        "--parts", default="grant,status,pdf,evidence", help="(dev) measurements"
     )
     measure = sub.add_parser("measure", help="one measurement (internal)")
-    measure.add_argument("part", choices=("grant", "search", "pdf", "evidence"))
+    measure.add_argument("part", choices=("grant", "status", "pdf", "evidence"))
     measure.add_argument("--db", required=True)
     measure.add_argument("--addons-path", required=True)
     measure.add_argument("--out", required=True)

@@ -22,3 +22,5 @@ from . import gdpr_evidence_event
 from . import mail_message
 from . import mail_tracking_value
 from . import ir_attachment
+from . import privacy_log
+from . import gdpr_consent_erasure

@@ -9,18 +9,26 @@ class CrmLead(models.Model):
         "lead_id",
         string="Consents",
         context={"active_test": False},
+        groups="crm_gdpr.group_gdpr_user",
         help="All consents collected on this lead, withdrawn ones included.",
     )
     gdpr_consent_count = fields.Integer(
         string="Active Consents",
         compute="_compute_gdpr_consent_count",
+        groups="crm_gdpr.group_gdpr_user",
+        help="Active consents of the companies you work in.",
     )
 
+    @api.depends_context("allowed_company_ids")
     @api.depends("gdpr_consent_ids.state")
     def _compute_gdpr_consent_count(self):
         counts = dict(
             self.env["gdpr.consent"]._read_group(
-                [("lead_id", "in", self.ids), ("state", "=", "active")],
+                [
+                    ("lead_id", "in", self._origin.ids),
+                    ("state", "=", "active"),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
                 ["lead_id"],
                 ["__count"],
             )

@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime
 
 from .gdpr_input import check_company_move, check_input_values
+from .gdpr_jobs import process_each
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
@@ -543,7 +544,14 @@ class GdprBreach(models.Model):
         )
         self.env.add_to_compute(self._fields["is_overdue"], breaches)
         breaches.flush_recordset(["is_overdue"])
-        for breach in breaches:
+        # One breach that fails is logged and skipped (SPEC section 9).
+        process_each(
+            breaches, lambda breach: breach._gdpr_post_overdue_note(), "Breach deadline"
+        )
+        return breaches
+
+    def _gdpr_post_overdue_note(self):
+        for breach in self:
             breach.message_post(
                 body=_(
                     "The 72-hour deadline to notify the supervisory authority "
@@ -554,4 +562,3 @@ class GdprBreach(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return breaches

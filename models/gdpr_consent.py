@@ -1,13 +1,15 @@
 import secrets
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
+from .gdpr_jobs import process_groups
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
 PERSONAL_FIELDS = (
@@ -289,6 +291,18 @@ class GdprConsent(models.Model):
         ("name_uniq", "unique (name)", "The consent ID must be unique."),
     ]
 
+    def init(self):
+        # The partners' consent status per company (res.partner's
+        # gdpr_active_category_ids and gdpr_consent_state searches) reads
+        # this index only.
+        tools.create_index(
+            self.env.cr,
+            "gdpr_consent_active_status_index",
+            self._table,
+            ["category_id", "company_id", "partner_id"],
+            where="state = 'active' AND partner_id IS NOT NULL",
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -296,7 +310,9 @@ class GdprConsent(models.Model):
     def _compute_text_body(self):
         for consent in self:
             lang = consent.partner_id.lang or self.env.lang
-            consent.text_body = consent.text_id.with_context(lang=lang).body
+            consent.text_body = consent.text_id.with_context(
+                lang=lang
+            )._gdpr_sanitized_body()
 
     @api.depends("text_id")
     def _compute_attachment_id(self):
@@ -558,6 +574,54 @@ class GdprConsent(models.Model):
                     )
                 )
 
+    @api.constrains("attachment_id", "text_id")
+    def _check_attachment_id(self):
+        for consent in self:
+            attachment = consent.attachment_id
+            if not attachment or attachment == consent.text_id.attachment_id:
+                continue
+            # sudo: only where the file belongs is compared, nothing is shown.
+            owner = attachment.sudo()
+            if owner.res_model != self._name or owner.res_id != consent.id:
+                raise ValidationError(
+                    _(
+                        "The related terms of a consent are its text's document "
+                        "or a file attached to the consent itself."
+                    )
+                )
+
+    @api.model
+    def _check_source_access(self, vals_list):
+        """Refuse consents for a giver, lead or text the user cannot read.
+
+        Checked before anything is computed from them (the giver's e-mail,
+        the text's wording): the AccessError names none of them (SPEC 8).
+        """
+        if self.env.su:
+            return
+        ids = defaultdict(set)
+        for vals in vals_list:
+            for fname, model in (
+                ("partner_id", "res.partner"),
+                ("lead_id", "crm.lead"),
+                ("text_id", "gdpr.consent.text"),
+                ("address_id", "res.partner"),
+            ):
+                if isinstance(vals.get(fname), int) and vals[fname]:
+                    ids[model].add(vals[fname])
+        for model, record_ids in ids.items():
+            records = self.env[model].browse(record_ids).exists()
+            if (
+                len(records) != len(record_ids)
+                or records._filtered_access("read") != records
+            ):
+                raise AccessError(
+                    _(
+                        "You cannot register a consent for a contact, lead or "
+                        "consent text you cannot read."
+                    )
+                )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -565,6 +629,8 @@ class GdprConsent(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
+        self._check_source_access(vals_list)
+        for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.
             vals.pop("text_body", None)
             if vals.get("active", True) is not False:
@@ -574,6 +640,7 @@ class GdprConsent(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        self._check_source_access([vals])
         if vals.get("active"):
             withdrawn = self.filtered(lambda consent: not consent.active)
             if withdrawn:
@@ -851,34 +918,57 @@ class GdprConsent(models.Model):
         return giver[fname] or False
 
     def _sync_blacklist(self):
-        """Blacklist the contact data of withdrawn consents that ask for it."""
+        """Blacklist the contact data of withdrawn consents that ask for it.
+
+        A withdrawal always succeeds (Art. 7(3)): when the blacklist refuses
+        the value (an invalid e-mail), the consent stays withdrawn and its
+        chatter says what could not be done.
+        """
         for consent in self:
             text = consent.text_id
             channel = consent.contact_channel_id
             if not (text.sync_blacklist and channel and consent.contact_value):
                 continue
-            if channel.kind == "email":
-                # sudo: the mail blacklist is writable by administrators only;
-                # only the consent's own email is added.
-                self.env["mail.blacklist"].sudo()._add(
-                    consent.contact_value,
-                    message=_("Consent %s withdrawn", consent.name),
-                )
+            if channel.kind not in ("email", "phone", "mobile"):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    consent._gdpr_add_to_blacklist()
+                    self.env.flush_all()
+            except (UserError, ValidationError, ValueError) as error:
                 consent.message_post(
-                    body=_("%s added to the email blacklist.", consent.contact_value),
+                    body=_(
+                        "%(value)s could not be added to the blacklist: "
+                        "%(error)s. The consent is withdrawn all the same.",
+                        value=consent.contact_value,
+                        error=error.args[0] if error.args else _("invalid value"),
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )
-            elif channel.kind in ("phone", "mobile"):
-                # sudo: the phone blacklist is writable by administrators only;
-                # only the consent's own number is added.
-                self.env["phone.blacklist"].sudo().add(
-                    consent.contact_value,
-                    message=_("Consent %s withdrawn", consent.name),
-                )
-                consent.message_post(
-                    body=_("%s added to the phone blacklist.", consent.contact_value),
-                    subtype_xmlid="mail.mt_note",
-                )
+
+    def _gdpr_add_to_blacklist(self):
+        """Add the consent's e-mail or phone number to Odoo's blacklist."""
+        self.ensure_one()
+        if self.contact_channel_id.kind == "email":
+            # sudo: the mail blacklist is writable by administrators only;
+            # only the consent's own email is added.
+            self.env["mail.blacklist"].sudo()._add(
+                self.contact_value, message=_("Consent %s withdrawn", self.name)
+            )
+            self.message_post(
+                body=_("%s added to the email blacklist.", self.contact_value),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            # sudo: the phone blacklist is writable by administrators only;
+            # only the consent's own number is added.
+            self.env["phone.blacklist"].sudo().add(
+                self.contact_value, message=_("Consent %s withdrawn", self.name)
+            )
+            self.message_post(
+                body=_("%s added to the phone blacklist.", self.contact_value),
+                subtype_xmlid="mail.mt_note",
+            )
 
     # ------------------------------------------------------------------
     # Erasure (Art. 17) through Odoo's privacy lookup, and retention
@@ -948,7 +1038,8 @@ class GdprConsent(models.Model):
             self.env["mail.followers"].sudo().search(
                 [("res_model", "=", self._name), ("res_id", "in", consents.ids)]
             ).unlink()
-        for consent in consents:
+            consents._gdpr_erase_chatter_traces()
+        for consent in consents.sudo():
             consent.message_post(
                 body=_(
                     "The personal data of this consent were erased (GDPR Art. 17); "
@@ -1002,31 +1093,39 @@ class GdprConsent(models.Model):
         with evidence_exception(flagged):
             flagged.write({"retention_expired": True})
         to_erase = expired.filtered("category_id.retention_auto_anonymize")
-        logs = []
-        for giver, consents in to_erase.grouped(
-            lambda c: c.partner_id or c.lead_id
-        ).items():
-            email = giver.email if giver._name == "res.partner" else giver.email_from
-            logs.append(
-                {
-                    "anonymized_name": giver.display_name or "-",
-                    # privacy.log requires an email address
-                    "anonymized_email": email if email and "@" in email else "-@-",
-                    "execution_details": _(
-                        "Anonymized %(model)s %(ids)s: retention period after "
-                        "withdrawal expired (%(categories)s)",
-                        model=self._description,
-                        ids=", ".join(consents.mapped("name")),
-                        categories=", ".join(consents.category_id.mapped("name")),
-                    ),
-                    "records_description": _(
-                        "%(model)s (%(count)s): %(ids)s",
-                        model=self._description,
-                        count=len(consents),
-                        ids=", ".join(f"#{cid}" for cid in consents.ids),
-                    ),
-                }
-            )
-        if logs:
-            self.env["privacy.log"].create(logs)
-        to_erase._gdpr_anonymize()
+        # One giver whose erasure fails (bad data) is logged and skipped: the
+        # others are erased all the same (SPEC section 9).
+        process_groups(
+            list(to_erase.grouped(lambda c: c.partner_id or c.lead_id).items()),
+            lambda consents: consents._gdpr_retention_erase(),
+            "Consent retention",
+        )
+
+    def _gdpr_retention_erase(self):
+        """Erase consents of one giver whose retention expired, and log it."""
+        consents = self
+        giver = consents.partner_id[:1] or consents.lead_id[:1]
+        email = giver.email if giver._name == "res.partner" else giver.email_from
+        email = tools.email_normalize(email) if email else False
+        self.env["privacy.log"].create(
+            {
+                "anonymized_name": giver.display_name or "-",
+                # privacy.log requires a well-formed email address
+                "anonymized_email": email or "-@-",
+                "company_id": consents.company_id[:1].id,
+                "execution_details": _(
+                    "Anonymized %(model)s %(ids)s: retention period after "
+                    "withdrawal expired (%(categories)s)",
+                    model=self._description,
+                    ids=", ".join(consents.mapped("name")),
+                    categories=", ".join(consents.category_id.mapped("name")),
+                ),
+                "records_description": _(
+                    "%(model)s (%(count)s): %(ids)s",
+                    model=self._description,
+                    count=len(consents),
+                    ids=", ".join(f"#{cid}" for cid in consents.ids),
+                ),
+            }
+        )
+        consents._gdpr_anonymize()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .gdpr_input import check_company_move, check_input_values
 
@@ -75,6 +76,57 @@ class GdprConsentText(models.Model):
         check_input_values(self, vals)
         check_company_move(self, vals)
         return super().write(vals)
+
+    def _update_field_translations(self, field_name, translations, digest=None, **kw):
+        res = super()._update_field_translations(
+            field_name, translations, digest=digest, **kw
+        )
+        field = self._fields[field_name]
+        if field.type == "html" and field.sanitize:
+            self._gdpr_sanitize_translations(field, translations)
+        return res
+
+    def _gdpr_sanitize_translations(self, field, langs):
+        """Sanitize the translations in ``langs`` of the HTML ``field``.
+
+        The translation dialog (``update_field_translations``) stores the
+        translated terms as typed, without the field's sanitizer: every
+        translation it wrote is sanitized as a write would (SPEC section 9).
+        """
+        self.ensure_one()
+        self.flush_recordset([field.name])
+        for lang in langs:
+            value = self.with_context(lang=lang)[field.name]
+            if not value:
+                continue
+            clean = field.convert_to_cache(value, self)
+            if str(clean) != str(value):
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = %s || jsonb_build_object(%s, %s::text) "
+                        "WHERE id = %s",
+                        SQL.identifier(self._table),
+                        SQL.identifier(field.name),
+                        SQL.identifier(field.name),
+                        lang,
+                        str(clean),
+                        self.id,
+                    )
+                )
+        self.invalidate_recordset([field.name])
+
+    def _gdpr_sanitized_body(self):
+        """The wording in the current language, through the body's sanitizer.
+
+        Translations written before 18.0.1.1.0 (or by SQL) may hold
+        unsanitized HTML: whoever reads the wording to copy or print it reads
+        it through here.
+        """
+        if not self:
+            return False
+        self.ensure_one()
+        field = self._fields["body"]
+        return field.convert_to_cache(self.body, self) if self.body else self.body
 
     @api.model
     def _domain_in_force(self, date=None):

@@ -10,6 +10,11 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 MAX_ID = 2**31 - 1
+# Dates before this year are typing errors (0001-01-01) that break printouts.
+MIN_YEAR = 1900
+# The longest value of a free text, by field type (SPEC section 9: a breach
+# description holds 10,000 characters; its printout takes seconds).
+TEXT_LIMITS = {"char": 1000, "text": 10000, "html": 100000}
 
 
 def _is_id(value):
@@ -18,18 +23,18 @@ def _is_id(value):
     )
 
 
-def _valid(field, value):
+def _valid(field, value, model=None):
     """Whether ``value`` has the type ``field`` stores (falsy means empty)."""
     if value is False or value is None:
         return True
     if field.type == "date":
         if isinstance(value, str):
-            fields.Date.to_date(value)
-        return isinstance(value, (str, fields.date))
+            value = fields.Date.to_date(value)
+        return isinstance(value, fields.date) and _in_date_range(value)
     if field.type == "datetime":
         if isinstance(value, str):
-            fields.Datetime.to_datetime(value)
-        return isinstance(value, (str, fields.datetime))
+            value = fields.Datetime.to_datetime(value)
+        return isinstance(value, fields.datetime) and _in_date_range(value)
     if field.type == "many2one":
         return _is_id(value)
     if field.type == "integer":
@@ -37,10 +42,32 @@ def _valid(field, value):
             isinstance(value, (int, float))
             and not isinstance(value, bool)
             and abs(value) <= MAX_ID
+            # 1.9 records is no number of records: refused, never rounded.
+            and (isinstance(value, int) or value.is_integer())
         )
-    if field.type in ("char", "text", "html", "selection"):
+    if field.type == "selection":
+        if not isinstance(value, str):
+            return False
+        if model is not None:
+            return value in field.get_values(model.env)
+        return True
+    if field.type in ("char", "text", "html"):
         return isinstance(value, str) and "\x00" not in value
     return True
+
+
+def _in_date_range(value):
+    return value.year >= MIN_YEAR
+
+
+def _text_limit(model, field):
+    """The longest text ``field`` of ``model`` accepts, in characters.
+
+    Models name their own limits in ``_gdpr_text_limits`` (field name →
+    characters); else :data:`TEXT_LIMITS` by field type applies.
+    """
+    limits = getattr(model, "_gdpr_text_limits", None) or {}
+    return limits.get(field.name) or TEXT_LIMITS.get(field.type)
 
 
 def check_input_values(model, vals):
@@ -61,9 +88,30 @@ def check_input_values(model, vals):
                 )
             )
         try:
-            valid = _valid(field, value)
-        except (TypeError, ValueError):
+            valid = _valid(field, value, model)
+        except (TypeError, ValueError, OverflowError):
             valid = False
+        if not valid and field.type in ("date", "datetime"):
+            raise ValidationError(
+                model.env._(
+                    "“%(value)s” is not a valid date for “%(field)s”: dates are "
+                    "written YYYY-MM-DD and are not before %(year)s.",
+                    value=str(value)[:50],
+                    field=field._description_string(model.env),
+                    year=MIN_YEAR,
+                )
+            )
+        limit = _text_limit(model, field) if valid and value else None
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValidationError(
+                model.env._(
+                    "“%(field)s” is too long: %(length)s characters, at most "
+                    "%(limit)s.",
+                    field=field._description_string(model.env),
+                    length=len(value),
+                    limit=limit,
+                )
+            )
         if not valid:
             raise ValidationError(
                 model.env._(

@@ -1,6 +1,15 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+GDPR_STATUS_FIELDS = (
+    "gdpr_consent_count",
+    "gdpr_active_category_ids",
+    "gdpr_consent_state",
+)
 
 
 class ResPartner(models.Model):
@@ -11,21 +20,27 @@ class ResPartner(models.Model):
         "partner_id",
         string="Consents",
         context={"active_test": False},
+        groups="crm_gdpr.group_gdpr_user",
         help="All consents given by this partner, withdrawn ones included.",
     )
+    # The consent status counts the consents of the companies the user works
+    # in (env.companies) only: company B's consent never lets company A
+    # market to a person. Non-stored computes read in one query for all
+    # partners of a list; searches read gdpr_consent through its partial
+    # index gdpr_consent_active_status_index (see gdpr.consent.init()).
     gdpr_consent_count = fields.Integer(
         string="Active Consents",
-        compute="_compute_gdpr_consent_count",
+        compute="_compute_gdpr_consent_status",
+        groups="crm_gdpr.group_gdpr_user",
     )
     gdpr_active_category_ids = fields.Many2many(
         "gdpr.consent.category",
-        "gdpr_partner_active_category_rel",
-        "partner_id",
-        "category_id",
         string="Active Consent Categories",
-        compute="_compute_gdpr_consent_state",
-        store=True,
-        help="The categories in which the partner has an active consent.",
+        compute="_compute_gdpr_consent_status",
+        search="_search_gdpr_active_category_ids",
+        groups="crm_gdpr.group_gdpr_user",
+        help="The categories in which the partner has an active consent in "
+        "the companies you work in.",
     )
     gdpr_consent_state = fields.Selection(
         [
@@ -34,60 +49,171 @@ class ResPartner(models.Model):
             ("withdrawn", "Withdrawn"),
         ],
         string="Consent Status",
-        compute="_compute_gdpr_consent_state",
-        store=True,
-        help="Active consent: at least one consent is active. Withdrawn: "
-        "consents were given but all are withdrawn.",
+        compute="_compute_gdpr_consent_status",
+        search="_search_gdpr_consent_state",
+        groups="crm_gdpr.group_gdpr_user",
+        help="Active consent: at least one consent is active in the companies "
+        "you work in. Withdrawn: consents were given there but all are "
+        "withdrawn.",
     )
 
-    @api.depends("gdpr_consent_ids.state")
-    def _compute_gdpr_consent_count(self):
-        counts = dict(
-            self.env["gdpr.consent"]._read_group(
-                [("partner_id", "in", self.ids), ("state", "=", "active")],
-                ["partner_id"],
-                ["__count"],
+    @api.depends_context("allowed_company_ids")
+    @api.depends("gdpr_consent_ids.state", "gdpr_consent_ids.category_id")
+    def _compute_gdpr_consent_status(self):
+        status = self._gdpr_consent_status({pid for pid in self._origin.ids if pid})
+        for partner in self:
+            for fname, value in status[partner._origin.id].items():
+                partner[fname] = value
+
+    def web_read(self, specification):
+        self._gdpr_prefetch_status(specification)
+        return super().web_read(specification)
+
+    def read(self, fields=None, load="_classic_read"):
+        self._gdpr_prefetch_status(fields or [])
+        return super().read(fields=fields, load=load)
+
+    def _gdpr_prefetch_status(self, fnames):
+        """Compute the consent status of all of ``self`` in one query.
+
+        The ORM computes by batches of 1,000 records: a list of 2,000
+        partners would cost one query per batch. Reading the status of a
+        whole list puts it in the cache at once.
+        """
+        status_fields = [
+            self._fields[fname]
+            for fname in GDPR_STATUS_FIELDS
+            if fname in fnames and fname in self._fields
+        ]
+        if len(self) <= models.PREFETCH_MAX or not status_fields:
+            return
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_user"):
+            return  # the read refuses the fields
+        todo = self.filtered(
+            lambda partner: any(
+                not self.env.cache.contains(partner, field) for field in status_fields
             )
         )
-        for partner in self:
-            partner.gdpr_consent_count = counts.get(partner._origin, 0)
+        status = self._gdpr_consent_status(set(todo.ids))
+        for field in status_fields:
+            self.env.cache.update(
+                todo,
+                field,
+                [
+                    field.convert_to_cache(status[pid][field.name], todo[:0])
+                    for pid in todo.ids
+                ],
+            )
 
-    @api.depends(
-        "gdpr_consent_ids.state",
-        "gdpr_consent_ids.category_id",
-    )
-    def _compute_gdpr_consent_state(self):
-        # Assigning a stored many2many writes it at once: assign each distinct
-        # set of categories to all its partners together, after loading the
-        # previous values in one query, so that the cost does not grow with
-        # the number of partners.
-        partners_by_categories = defaultdict(lambda: self.browse())
-        for partner in self:
-            consents = partner.gdpr_consent_ids
-            active = consents.filtered(lambda consent: consent.state == "active")
-            partners_by_categories[active.category_id] |= partner
-            if active:
-                partner.gdpr_consent_state = "active"
-            elif consents:
-                partner.gdpr_consent_state = "withdrawn"
+    def _gdpr_consent_status(self, partner_ids):
+        """The consent status of ``partner_ids`` in ``self.env.companies``.
+
+        :return: {partner id: {field name: value}} for the three status
+            fields, in one query
+        """
+        counts = defaultdict(lambda: {"active": 0, "withdrawn": 0, "categories": []})
+        if partner_ids:
+            groups = (
+                self.env["gdpr.consent"]
+                .with_context(active_test=False)
+                ._read_group(
+                    [
+                        ("partner_id", "in", list(partner_ids)),
+                        ("company_id", "in", self.env.companies.ids),
+                    ],
+                    ["partner_id", "state"],
+                    ["__count", "category_id:array_agg"],
+                )
+            )
+            for partner, state, count, category_ids in groups:
+                counts[partner.id][state] = count
+                if state == "active":
+                    counts[partner.id]["categories"] = category_ids
+        status = {}
+        for pid in partner_ids | {False}:
+            values = counts[pid]
+            if values["active"]:
+                state = "active"
+            elif values["withdrawn"]:
+                state = "withdrawn"
             else:
-                partner.gdpr_consent_state = "none"
-        for categories, partners in partners_by_categories.items():
-            partners.gdpr_active_category_ids = categories
+                state = "none"
+            status[pid] = {
+                "gdpr_consent_count": values["active"],
+                "gdpr_active_category_ids": self.env["gdpr.consent.category"].browse(
+                    sorted(set(values["categories"]))
+                ),
+                "gdpr_consent_state": state,
+            }
+        return status
 
-    @api.model
-    def _search(self, domain, *args, **kwargs):
-        # A condition on a many2many reads its relation table without
-        # flushing the pending recomputations of the field: flush them first
-        # so that consents registered in the same transaction are found.
-        if any(
-            isinstance(leaf, (list, tuple))
-            and isinstance(leaf[0], str)
-            and leaf[0].startswith("gdpr_active_category_ids")
-            for leaf in domain
-        ):
-            self.flush_model(["gdpr_active_category_ids"])
-        return super()._search(domain, *args, **kwargs)
+    def _gdpr_consent_partner_query(self, state=None, category_ids=None):
+        """SQL: the partners with consents of ``self.env.companies``.
+
+        :param state: ``"active"`` for active consents only, else any
+        :param category_ids: restrict to these categories (active consents)
+        """
+        self.env["gdpr.consent"].flush_model(
+            ["partner_id", "company_id", "state", "category_id"]
+        )
+        conditions = [
+            SQL("c.partner_id IS NOT NULL"),
+            SQL("c.company_id = ANY(%s)", self.env.companies.ids),
+        ]
+        if state:
+            conditions.append(SQL("c.state = %s", state))
+        if category_ids is not None:
+            conditions.append(SQL("c.category_id = ANY(%s)", list(category_ids)))
+        return SQL(
+            "(SELECT c.partner_id FROM gdpr_consent c WHERE %s)",
+            SQL(" AND ").join(conditions),
+        )
+
+    def _search_gdpr_active_category_ids(self, operator, value):
+        if operator in ("in", "not in", "=", "!="):
+            if isinstance(value, models.BaseModel):
+                value = value.ids
+            elif isinstance(value, int) or value is False:
+                value = [value] if value else []
+            ids = [vid for vid in value if vid] if value else []
+            if not value or not ids:
+                # "= False": no active category; "!= False": some.
+                query = self._gdpr_consent_partner_query(state="active")
+                positive = operator in ("!=", "not in")
+            else:
+                query = self._gdpr_consent_partner_query(
+                    state="active", category_ids=ids
+                )
+                positive = operator in ("in", "=")
+            return [("id", "in" if positive else "not in", query)]
+        # Names ("ilike", …): search the categories first.
+        categories = self.env["gdpr.consent.category"]._search(
+            [("name", operator, value)]
+        )
+        return [("gdpr_active_category_ids", "in", list(categories))]
+
+    def _search_gdpr_consent_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the consent status."))
+        values = {value} if isinstance(value, str) or not value else set(value)
+        values = {v or "none" for v in values}
+        if operator in ("!=", "not in"):
+            values = {"none", "active", "withdrawn"} - values
+        domains = []
+        if "active" in values:
+            domains.append(
+                [("id", "in", self._gdpr_consent_partner_query(state="active"))]
+            )
+        if "withdrawn" in values:
+            domains.append(
+                [
+                    ("id", "in", self._gdpr_consent_partner_query(state="withdrawn")),
+                    ("id", "not in", self._gdpr_consent_partner_query(state="active")),
+                ]
+            )
+        if "none" in values:
+            domains.append([("id", "not in", self._gdpr_consent_partner_query())])
+        return expression.OR(domains) if domains else [(0, "=", 1)]
 
     def action_view_gdpr_consents(self):
         self.ensure_one()

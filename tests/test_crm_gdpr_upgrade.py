@@ -326,3 +326,136 @@ class TestCrmGdprUpgrade(BaseCase):
         for what, query in ORPHAN_QUERIES.items():
             with self.subTest(orphans=what):
                 self.assertEqual(self._query(query), [(0,)], f"{what} left behind")
+
+
+# The last commit of version 1 (18.0.1.0.0): the consent status was stored,
+# company-blind, in res_partner and gdpr_partner_active_category_rel.
+V1_COMMIT = "e6c5fcf20e56aa1c602c048cdc04c4e20ce9ae85"
+# A person known to two companies, with a consent in the second one only.
+POPULATE_COMPANIES = """
+company_2 = env["res.company"].create({"name": "Upgrade Second Company"})
+env2 = env(context=dict(env.context, allowed_company_ids=company_2.ids))
+person = env["res.partner"].create(
+    {"name": "Upgrade Shared", "email": "us@example.com"}
+)
+text = env.ref("crm_gdpr.gdpr_consent_text_marketing")
+env2["gdpr.consent"].create({
+    "partner_id": person.id,
+    "category_id": text.category_id.id,
+    "text_id": text.id,
+    "company_id": company_2.id,
+    "date_given": "2026-01-02",
+})
+env.cr.commit()
+"""
+STATUS = """
+import json
+person = env["res.partner"].search([("name", "=", "Upgrade Shared")])
+company_2 = env["res.company"].search([("name", "=", "Upgrade Second Company")])
+marketing = env.ref("crm_gdpr.gdpr_consent_category_marketing")
+out = {}
+for label, company in (("1", env.ref("base.main_company")), ("2", company_2)):
+    p = person.with_context(allowed_company_ids=company.ids)
+    out[label] = [
+        p.gdpr_consent_state,
+        p.gdpr_active_category_ids.ids,
+        bool(p.search([("id", "=", p.id),
+                       ("gdpr_active_category_ids", "in", marketing.ids)])),
+    ]
+print("STATUS=" + json.dumps(out))
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestCrmGdprUpgradeFromV1(TestCrmGdprUpgrade):
+    """``-u crm_gdpr`` of a database populated by version 1 (from git)."""
+
+    # Inherited for its helpers only.
+    test_upgrade_keeps_everything_and_uninstall_leaves_nothing = None
+
+    def test_upgrade_from_v1_keeps_records_and_status_is_per_company(self):
+        self.assertTrue(self.template, "the runner's template database exists")
+        root = Path(__file__).resolve().parent.parent
+        if (
+            not shutil.which("git")
+            or subprocess.run(
+                ["git", "-C", str(root), "cat-file", "-e", V1_COMMIT], check=False
+            ).returncode
+        ):
+            self.skipTest("version 1 is not in this checkout's git history")
+        v1 = Path(tempfile.mkdtemp()) / "addons"
+        self.addCleanup(shutil.rmtree, v1.parent, ignore_errors=True)
+        (v1 / "crm_gdpr").mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", V1_COMMIT],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(
+            ["tar", "-x", "-C", str(v1 / "crm_gdpr")], input=archive, check=True
+        )
+        odoo_addons = config["addons_path"].split(",")
+        v1_path = ",".join(
+            [p for p in odoo_addons if not (Path(p) / "crm_gdpr").exists()] + [str(v1)]
+        )
+        subprocess.run(["createdb", "-T", self.template, self.dbname], check=True)
+        saved = config["addons_path"]
+        config["addons_path"] = v1_path
+        try:
+            self._odoo("server", "-i", "crm_gdpr", "--stop-after-init")
+            self._odoo("shell", stdin=POPULATE)
+            self._odoo("shell", stdin=POPULATE_COMPANIES)
+        finally:
+            config["addons_path"] = saved
+        self.assertEqual(
+            self._query(
+                "SELECT count(*) FROM pg_tables "
+                "WHERE tablename = 'gdpr_partner_active_category_rel'"
+            ),
+            [(1,)],
+            "version 1 stored the status",
+        )
+        before = self._snapshot()
+
+        self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
+        after = self._snapshot()
+        before.pop("gdpr_partner_active_category_rel", None)
+        for key in before:
+            with self.subTest(what=key):
+                # Every record is kept; the upgrade may add columns to tables
+                # (later versions' fields), so tables compare by row count.
+                if key.startswith("gdpr_"):
+                    self.assertEqual(after[key][0], before[key][0], "rows kept")
+                else:
+                    self.assertEqual(after[key], before[key], "unchanged")
+        self.assertNotIn("gdpr_partner_active_category_rel", after, "dropped")
+        self.assertEqual(
+            self._query(
+                "SELECT count(*) FROM information_schema.columns WHERE "
+                "table_name = 'res_partner' AND column_name = 'gdpr_consent_state'"
+            ),
+            [(0,)],
+        )
+        output = self._shell_output(STATUS)
+        status = json.loads(output.split("STATUS=", 1)[1].splitlines()[0])
+        self.assertEqual(status["1"], ["none", [], False])
+        self.assertEqual(status["2"][0], "active")
+        self.assertTrue(status["2"][2])
+
+    def _shell_output(self, stdin):
+        cmd = [sys.executable, "-m", "odoo", "shell"]
+        cmd += ["--addons-path", config["addons_path"], "-d", self.dbname]
+        cmd += ["--no-http", "--log-level=warn"]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config[option]:
+                cmd.append(f"--{option.replace('_', '-')}={config[option]}")
+        proc = subprocess.run(
+            cmd,
+            input=textwrap.dedent(stdin),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        return proc.stdout

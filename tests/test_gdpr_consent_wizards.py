@@ -93,6 +93,8 @@ class TestGdprConsentBulkGrant(GdprConsentCommon):
         form = self._grant_form(self.partner)
         form.category_ids.add(self.category_marketing)
         wizard = form.save()
+        # Valid lines open ticked (issue 14): untick them all.
+        wizard.line_ids.to_create = False
         with self.assertRaises(UserError):
             wizard.action_generate()
 
@@ -230,5 +232,6 @@ class TestGdprConsentBulkWithdraw(GdprConsentCommon):
             {"partner_ids": [(6, 0, self.partner.ids)]}
         )
         self.assertEqual(len(wizard.line_ids), 2)
+        wizard.line_ids.to_withdraw = False
         with self.assertRaises(UserError):
             wizard.action_withdraw()

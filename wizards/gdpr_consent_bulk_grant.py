@@ -1,5 +1,7 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..models.gdpr_consent import CONTACT_KINDS
 
 
 class GdprConsentBulkGrant(models.TransientModel):
@@ -38,6 +40,17 @@ class GdprConsentBulkGrant(models.TransientModel):
         readonly=False,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_givers_access()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._check_givers_access()
+        return res
+
     @api.model
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
@@ -52,8 +65,9 @@ class GdprConsentBulkGrant(models.TransientModel):
                 defaults.setdefault("lead_id", lead.id)
         return defaults
 
-    @api.depends("partner_ids")
+    @api.depends("partner_ids", "lead_id")
     def _compute_giver_count(self):
+        self._check_givers_access()
         for wizard in self:
             wizard.giver_count = len(wizard.partner_ids)
             wizard.single_partner_id = (
@@ -72,9 +86,43 @@ class GdprConsentBulkGrant(models.TransientModel):
             )
             commands = [Command.unlink(line.id) for line in wizard.line_ids - kept]
             commands += [
-                Command.create({"text_id": text.id}) for text in texts - kept.text_id
+                Command.create(
+                    {"text_id": text.id, "to_create": wizard._is_text_valid(text)}
+                )
+                for text in texts - kept.text_id
             ]
             wizard.line_ids = commands
+
+    def _is_text_valid(self, text):
+        """Whether a line of ``text`` can create a consent: it opens ticked.
+
+        A text that concerns contact data is valid for a single giver only
+        when the giver has one of its channels' data; with several givers
+        each one without the datum is skipped (and named) at generation.
+        """
+        self.ensure_one()
+        if not text.applies_to_contacts:
+            return True
+        giver = self.partner_ids if len(self.partner_ids) == 1 else False
+        giver = giver or (not self.partner_ids and self.lead_id)
+        if not giver:
+            return True
+        Line = self.env["gdpr.consent.bulk.grant.line"]
+        channels = text.channel_ids or self.env["gdpr.channel"].search(
+            [("kind", "in", CONTACT_KINDS)]
+        )
+        return any(Line._get_giver_value(giver, channel) for channel in channels)
+
+    def _check_givers_access(self):
+        """Refuse givers and leads the user cannot read (SPEC section 8)."""
+        for records in (self.partner_ids._origin, self.lead_id._origin):
+            if records and records.sudo(False)._filtered_access("read") != records:
+                raise AccessError(
+                    _(
+                        "You cannot grant consents for a contact or lead you cannot "
+                        "read."
+                    )
+                )
 
     def action_generate(self):
         """Create one consent per giver and ticked line, in one batch."""
@@ -95,16 +143,29 @@ class GdprConsentBulkGrant(models.TransientModel):
         if skipped <= 0:
             return action
         # Givers without the contact datum of a line get no consent for it:
-        # say so instead of leaving the user to count.
+        # say so, and for whom, instead of leaving the user to count.
+        created = {(c.partner_id or c.lead_id, c.text_id) for c in consents}
+        missing = self.env["res.partner"].browse()
+        missing_leads = self.env["crm.lead"].browse()
+        for giver in givers:
+            for line in self.line_ids.filtered("to_create"):
+                if (giver, line.text_id) not in created:
+                    if giver._name == "res.partner":
+                        missing |= giver
+                    else:
+                        missing_leads |= giver
+        names = missing.mapped("display_name") + missing_leads.mapped("display_name")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Consents granted: %s", len(consents)),
                 "message": _(
-                    "%s consent(s) were not created: the giver has no email or "
-                    "phone number for the channel of the consent text.",
-                    skipped,
+                    "%(count)s consent(s) were not created, for lack of an "
+                    "email or phone number for the channel of the consent "
+                    "text: %(names)s.",
+                    count=skipped,
+                    names=", ".join(names),
                 ),
                 "type": "warning",
                 "sticky": True,

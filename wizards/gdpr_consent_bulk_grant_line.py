@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..models.gdpr_consent import CONTACT_KINDS
 
@@ -43,6 +44,7 @@ class GdprConsentBulkGrantLine(models.TransientModel):
 
     @api.depends("text_id", "single_partner_id")
     def _compute_address_id(self):
+        self._check_text_access()
         for line in self:
             partner = line.single_partner_id
             if not line.applies_to_addresses or not partner:
@@ -89,6 +91,21 @@ class GdprConsentBulkGrantLine(models.TransientModel):
                 line._get_giver_value(giver, line.contact_channel_id)
                 if giver
                 else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_text_access()
+        lines.wizard_id._check_givers_access()
+        return lines
+
+    def _check_text_access(self):
+        """Refuse texts the user cannot read: their wording stays hidden."""
+        texts = self.text_id._origin
+        if texts and texts.sudo(False)._filtered_access("read") != texts:
+            raise AccessError(
+                _("You cannot grant consents for a consent text you cannot read.")
             )
 
     @api.model

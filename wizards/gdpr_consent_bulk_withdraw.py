@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class GdprConsentBulkWithdraw(models.TransientModel):
@@ -38,6 +38,17 @@ class GdprConsentBulkWithdraw(models.TransientModel):
         help="Without a source the withdrawal records the company as its source.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_sources_access()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._check_sources_access()
+        return res
+
     @api.model
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
@@ -59,6 +70,7 @@ class GdprConsentBulkWithdraw(models.TransientModel):
 
     @api.depends("partner_ids", "lead_ids", "consent_ids")
     def _compute_line_ids(self):
+        self._check_sources_access()
         for wizard in self:
             consents = self.env["gdpr.consent"].search(
                 [
@@ -76,12 +88,29 @@ class GdprConsentBulkWithdraw(models.TransientModel):
                 Command.create(
                     {
                         "consent_id": consent.id,
-                        "to_withdraw": consent in wizard.consent_ids._origin,
+                        # Preselected consents alone, else every one, ticked.
+                        "to_withdraw": not wizard.consent_ids
+                        or consent in wizard.consent_ids._origin,
                     }
                 )
                 for consent in consents - kept.consent_id
             ]
             wizard.line_ids = commands
+
+    def _check_sources_access(self):
+        """Refuse givers, leads and consents the user cannot read (SPEC 8)."""
+        for records in (
+            self.partner_ids._origin,
+            self.lead_ids._origin,
+            self.consent_ids._origin,
+        ):
+            if records and records.sudo(False)._filtered_access("read") != records:
+                raise AccessError(
+                    _(
+                        "You cannot withdraw consents of a contact, lead or "
+                        "consent you cannot read."
+                    )
+                )
 
     def action_withdraw(self):
         """Withdraw the ticked consents."""

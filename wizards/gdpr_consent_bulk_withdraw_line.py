@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class GdprConsentBulkWithdrawLine(models.TransientModel):
@@ -11,9 +12,32 @@ class GdprConsentBulkWithdrawLine(models.TransientModel):
     )
     consent_id = fields.Many2one("gdpr.consent", required=True, ondelete="cascade")
     to_withdraw = fields.Boolean(string="Withdraw")
-    partner_id = fields.Many2one(related="consent_id.partner_id")
-    lead_id = fields.Many2one(related="consent_id.lead_id")
-    category_id = fields.Many2one(related="consent_id.category_id")
-    text_id = fields.Many2one(related="consent_id.text_id")
-    date_given = fields.Date(related="consent_id.date_given")
-    contact_value = fields.Char(related="consent_id.contact_value")
+    # Read as the user (compute_sudo=False): a line never shows what the
+    # user cannot read of a consent (SPEC section 8).
+    partner_id = fields.Many2one(related="consent_id.partner_id", compute_sudo=False)
+    lead_id = fields.Many2one(related="consent_id.lead_id", compute_sudo=False)
+    category_id = fields.Many2one(related="consent_id.category_id", compute_sudo=False)
+    text_id = fields.Many2one(related="consent_id.text_id", compute_sudo=False)
+    date_given = fields.Date(related="consent_id.date_given", compute_sudo=False)
+    contact_value = fields.Char(related="consent_id.contact_value", compute_sudo=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_consent_access()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "consent_id" in vals:
+            self._check_consent_access()
+        return res
+
+    @api.onchange("consent_id")
+    def _onchange_consent_id(self):
+        self._check_consent_access()
+
+    def _check_consent_access(self):
+        consents = self.consent_id._origin
+        if consents and consents.sudo(False)._filtered_access("read") != consents:
+            raise AccessError(_("You cannot withdraw a consent you cannot read."))

@@ -1,5 +1,16 @@
-from odoo import _, models
-from odoo.exceptions import UserError
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError
+
+# What a lookup line records of its record and of what was done to it: only
+# the lookup itself writes it (it goes to privacy.log).
+PROTECTED_LINE_FIELDS = (
+    "wizard_id",
+    "res_id",
+    "res_model_id",
+    "res_name",
+    "is_unlinked",
+    "execution_details",
+)
 
 
 class PrivacyLookupWizardLine(models.TransientModel):
@@ -34,19 +45,46 @@ class PrivacyLookupWizardLine(models.TransientModel):
         record = self._privacy_target()
         if not hasattr(record, "_privacy_lookup_erase"):
             record.check_access("unlink")
-            return super().action_unlink()
+            # sudo: the user's right to delete the record was checked; the
+            # line and its log are written by the lookup only.
+            return super(PrivacyLookupWizardLine, self.sudo()).action_unlink()
         details = record._privacy_lookup_erase()
-        self.execution_details = _(
-            "Anonymized %(model)s #%(id)s: %(details)s",
-            model=self.res_model_id.name,
-            id=self.res_id,
-            details=details,
+        # sudo: the line and its log are written by the lookup only.
+        self.sudo().write(
+            {
+                "execution_details": _(
+                    "Anonymized %(model)s #%(id)s: %(details)s",
+                    model=self.res_model_id.name,
+                    id=self.res_id,
+                    details=details,
+                ),
+                "is_unlinked": True,
+            }
         )
-        self.is_unlinked = True
         return True
 
     def _onchange_is_active(self):
         for line in self:
             if line.res_model_id and line.res_id:
                 line._privacy_target()
-        return super()._onchange_is_active()
+        # sudo: the user's right to write the record was checked; the line
+        # and its log are written by the lookup only.
+        return super(PrivacyLookupWizardLine, self.sudo())._onchange_is_active()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._gdpr_lookup_writes_itself():
+            raise AccessError(_("Lines of the privacy lookup come from its search."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._gdpr_lookup_writes_itself() and any(
+            fname in vals for fname in PROTECTED_LINE_FIELDS
+        ):
+            raise AccessError(
+                _("The privacy lookup records what was done to its lines itself.")
+            )
+        return super().write(vals)
+
+    def _gdpr_lookup_writes_itself(self):
+        return self.env.su or self.env.user.has_group("base.group_system")

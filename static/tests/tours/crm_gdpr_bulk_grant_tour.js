@@ -32,21 +32,11 @@ registerGdprTour("crm_gdpr_bulk_grant", () => [
         trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:nth-child(2)",
     },
     {
-        content: "tick the first text",
-        trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:nth-child(1) .o_data_cell[name=to_create]",
-        run: "click",
-    },
-    {
-        content: "the first text is ticked",
+        content: "the first text opens ticked (a valid text)",
         trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:nth-child(1) .o_data_cell[name=to_create] input:checked",
     },
     {
-        content: "tick the second text",
-        trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:nth-child(2) .o_data_cell[name=to_create]",
-        run: "click",
-    },
-    {
-        content: "the second text is ticked",
+        content: "the second text opens ticked (a valid text)",
         trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:nth-child(2) .o_data_cell[name=to_create] input:checked",
     },
     {
