@@ -45,6 +45,7 @@
         "views/gdpr_consent_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "report/gdpr_report_print_templates.xml",
         "report/gdpr_processing_register_reports.xml",
         "report/gdpr_processing_register_templates.xml",
         "report/res_partner_reports.xml",

@@ -714,6 +714,17 @@ class GdprBreach(models.Model):
             if not given and (required_first or not initial)
         ]
 
+    def _get_report_data_categories(self):
+        """The categories the printout lists, ticked or not: every category
+        of the breach's company, and those of the breach even if archived."""
+        self.ensure_one()
+        categories = self.env["gdpr.data.category"].search(
+            [("company_id", "in", [self.company_id.id, False])]
+        )
+        return (categories | self.data_category_ids).sorted(
+            lambda category: (category.sequence, category.id)
+        )
+
     def _get_tz(self):
         """Timezone in which the breach's days are counted.
 
