@@ -76,7 +76,12 @@ class GdprTransfer(models.Model):
                 country=transfer._get_recipient_name(),
             )
 
-    @api.constrains("country_id", "is_international_organisation", "organisation_name")
+    @api.constrains(
+        "activity_id",
+        "country_id",
+        "is_international_organisation",
+        "organisation_name",
+    )
     def _check_third_country(self):
         eea = self._get_eea_countries()
         for transfer in self:
