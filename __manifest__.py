@@ -50,6 +50,7 @@
         "report/gdpr_processing_register_templates.xml",
         "report/res_partner_reports.xml",
         "report/res_partner_templates.xml",
+        "wizards/gdpr_access_report_wizard_views.xml",
         "views/gdpr_breach_views.xml",
         "report/gdpr_breach_reports.xml",
         "report/gdpr_breach_templates.xml",
