@@ -761,16 +761,19 @@ class GdprBreach(models.Model):
                 breach._local_date(breach.notification_deadline - REMINDER_ADVANCE),
                 today,
             )
+            user = breach._get_dpo_user()
+            # In the language of the one who gets the reminder.
+            env = self.env(context=dict(self.env.context, lang=user.lang))
             breach.activity_schedule(
                 activity_type,
                 date_deadline=due,
-                summary=_(
+                summary=env._(
                     "Notify the supervisory authority by %s",
                     format_datetime(
-                        self.env, breach.notification_deadline, tz=breach._get_tz()
+                        env, breach.notification_deadline, tz=breach._get_tz()
                     ),
                 ),
-                user_id=breach._get_dpo_user().id,
+                user_id=user.id,
             )
 
     @api.model

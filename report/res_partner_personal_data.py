@@ -67,15 +67,20 @@ class ReportPartnerPersonalData(models.AbstractModel):
             "leads_by_partner": leads_by_partner,
             "messages_by_partner": {
                 partner.id: messages.filtered(
-                    lambda m, group=people[partner.id], own=leads_by_partner[partner.id]: (
-                        (m.model == "res.partner" and m.res_id in group.ids)
-                        or (m.model == "crm.lead" and m.res_id in own.ids)
+                    lambda message, p=partner: self._is_message_of(
+                        message, people[p.id], leads_by_partner[p.id]
                     )
                 )
                 for partner in partners
             },
             "activities": self._get_processing_activities(),
         }
+
+    @api.model
+    def _is_message_of(self, message, people, leads):
+        return (message.model == "res.partner" and message.res_id in people.ids) or (
+            message.model == "crm.lead" and message.res_id in leads.ids
+        )
 
     @api.model
     def _get_register(self, company):

@@ -36,12 +36,9 @@ class PrivacyLookupWizardLine(models.TransientModel):
             record.check_access("unlink")
             return super().action_unlink()
         details = record._privacy_lookup_erase()
-        self.execution_details = _(
-            "Anonymized %(model)s #%(id)s: %(details)s",
-            model=self.res_model_id.name,
-            id=self.res_id,
-            details=details,
-        )
+        # One sentence per erasable model (no model name spliced into a
+        # sentence: "Zanonimizowano zgodę", not "Zanonimizowano Zgoda RODO").
+        self.execution_details = record._privacy_lookup_erase_message(details)
         self.is_unlinked = True
         return True
 
