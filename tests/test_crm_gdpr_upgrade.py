@@ -1,3 +1,4 @@
+from datetime import date, datetime
 import shutil
 import subprocess
 import sys
@@ -42,7 +43,22 @@ env["gdpr.breach"].create({
     "date_discovered": "2026-01-05 10:00:00",
     "nature": "Upgrade breach",
 })
+env["gdpr.breach"].create({
+    "dpo_id": giver.id,
+    "date_breach": "2026-01-05",
+    "date_discovered": "2026-01-05 10:00:00",
+    "nature": "Reported breach of the first version",
+    "risk_level": "risk",
+    "is_reported": True,
+    "date_reported": "2026-01-06",
+})
 env.cr.commit()
+"""
+# A database of the first version: no report time, only the report date
+# (the manifest's version is 18.0.1.1.0 or later: migrations/18.0.1.1.0 runs).
+AS_FIRST_VERSION = """
+UPDATE ir_module_module SET latest_version = '18.0.1.0.0' WHERE name = 'crm_gdpr';
+ALTER TABLE gdpr_breach DROP COLUMN reported_at;
 """
 UNINSTALL = """
 env["ir.module.module"].search([("name", "=", "crm_gdpr")]).button_immediate_uninstall()
@@ -152,8 +168,11 @@ class TestCrmGdprUpgrade(BaseCase):
             with db_connect(self.dbname).cursor() as cr:
                 cr.execute(
                     SQL(
-                        "SELECT count(*), "
-                        "md5(string_agg(t::text, '|' ORDER BY t::text)) FROM %s t",
+                        # jsonb: the same whatever the order of the columns;
+                        # the report time is new (asserted on its own)
+                        "SELECT count(*), md5(string_agg((to_jsonb(t) - "
+                        "'reported_at')::text, '|' ORDER BY (to_jsonb(t) - "
+                        "'reported_at')::text)) FROM %s t",
                         SQL.identifier(table),
                     )
                 )
@@ -182,8 +201,29 @@ class TestCrmGdprUpgrade(BaseCase):
         self.assertGreaterEqual(before["gdpr_consent"][0], 3)
         self.assertGreaterEqual(before["gdpr_breach"][0], 1)
 
+        # Back to the first version's schema: the time of the report is not
+        # known, the upgrade derives it from the report date.
+        with db_connect(self.dbname).cursor() as cr:
+            cr.execute(AS_FIRST_VERSION)
         self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
         after = self._snapshot()
+        ((reported_at, date_reported, late),) = self._query(
+            "SELECT reported_at, date_reported, is_reported_late FROM gdpr_breach "
+            "WHERE nature = 'Reported breach of the first version'"
+        )
+        # the first moment of 6 January in the breach's timezone: not late
+        self.assertEqual(date_reported, date(2026, 1, 6))
+        self.assertTrue(
+            datetime(2026, 1, 5, 10, 0) < reported_at < datetime(2026, 1, 6, 14, 0)
+        )
+        self.assertFalse(late)
+        self.assertEqual(
+            self._query(
+                "SELECT count(*) FROM gdpr_breach WHERE is_reported "
+                "AND reported_at IS NULL"
+            ),
+            [(0,)],
+        )
         for key in before:
             with self.subTest(what=key):
                 self.assertEqual(after[key], before[key], "unchanged by the upgrade")
