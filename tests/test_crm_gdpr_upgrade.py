@@ -1,8 +1,8 @@
-from datetime import date, datetime
 import shutil
 import subprocess
 import sys
 import textwrap
+from datetime import date, datetime
 
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, tagged
