@@ -18,7 +18,9 @@ class GdprAccessReportWizard(models.TransientModel):
         return []
 
     partner_ids = fields.Many2many(
-        "res.partner", string="Data Subjects", default=_default_partner_ids
+        "res.partner",
+        string="Data Subjects",
+        default=lambda self: self._default_partner_ids(),
     )
     lang = fields.Selection(
         _get_lang_selection,
