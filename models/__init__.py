@@ -5,6 +5,7 @@ from . import gdpr_consent_source
 from . import gdpr_withdrawal_reason
 from . import gdpr_withdrawal_source
 from . import gdpr_transfer_basis
+from . import gdpr_data_category
 from . import gdpr_channel
 from . import gdpr_consent_text
 from . import gdpr_register_line_mixin

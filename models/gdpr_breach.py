@@ -1,11 +1,13 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import format_datetime
 
+from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
 from .gdpr_jobs import process_each
 
@@ -31,6 +33,11 @@ class GdprBreach(models.Model):
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
     _gdpr_evidence_log = True
+    _gdpr_technical_fields = (
+        "notification_deadline",
+        "is_reported_late",
+        "overdue_notified",
+    )
 
     @api.model
     def _default_dpo_id(self):
@@ -136,20 +143,39 @@ class GdprBreach(models.Model):
     is_overdue = fields.Boolean(
         string="Overdue",
         compute="_compute_is_overdue",
-        store=True,
-        tracking=True,
-        help="The notification deadline passed and the breach is not reported. "
-        "Checked when the breach changes and every day by a scheduled action.",
+        search="_search_is_overdue",
+        help="The notification deadline passed and the breach is not reported: "
+        "true the minute the deadline passes.",
+    )
+    overdue_notified = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Technical: the daily job posted the note on the passed deadline.",
     )
 
     # Notification of the supervisory authority (Art. 33)
     is_reported = fields.Boolean(string="Breach Reported", tracking=True)
+    reported_at = fields.Datetime(
+        string="Reported On",
+        compute="_compute_reported_at",
+        store=True,
+        readonly=False,
+        copy=False,
+        tracking=True,
+        help="When the notification was sent to the supervisory authority: "
+        "compared with the deadline to the minute.",
+    )
     date_reported = fields.Date(
         string="Report Date",
         compute="_compute_date_reported",
+        inverse="_inverse_date_reported",
         store=True,
         readonly=False,
+        copy=False,
         tracking=True,
+        help="The day of “Reported On”. Writing a day alone takes its first "
+        "moment (today: now), so a report is never deemed late on a day that "
+        "could have been in time; give “Reported On” to decide to the minute.",
     )
     is_reported_late = fields.Boolean(
         string="Reported Late",
@@ -179,6 +205,51 @@ class GdprBreach(models.Model):
     no_report_reason = fields.Text(
         string="Justification for Not Reporting", tracking=True
     )
+    notifier_id = fields.Many2one(
+        "res.partner",
+        string="Notification Submitted By",
+        tracking=True,
+        help="The person submitting the notification to the supervisory authority.",
+    )
+    is_cross_border = fields.Boolean(
+        string="Cross-Border Breach",
+        tracking=True,
+        help="The breach concerns data subjects in other Member States "
+        "(Art. 56 GDPR): other supervisory authorities are concerned.",
+    )
+    other_authorities = fields.Text(
+        string="Other Supervisory Authorities",
+        tracking=True,
+        help="The supervisory authorities of other Member States notified or "
+        "to be notified.",
+    )
+
+    # Art. 33(3) in detail, as the notification form of the UODO asks
+    date_breach_end = fields.Date(string="Breach End Date", tracking=True)
+    is_ongoing = fields.Boolean(
+        string="Still Ongoing",
+        tracking=True,
+        help="The breach has not ended yet.",
+    )
+    data_category_ids = fields.Many2many(
+        "gdpr.data.category",
+        string="Categories of Personal Data",
+        tracking=True,
+        help="The categories of personal data concerned (Art. 33(3)(a) GDPR).",
+    )
+    processor_id = fields.Many2one(
+        "res.partner",
+        string="Processor Involved",
+        tracking=True,
+        help="The processor in whose systems or by whose fault the breach "
+        "happened, if any.",
+    )
+    missing_notification_items = fields.Text(
+        string="Still to Come",
+        compute="_compute_missing_notification_items",
+        help="The Art. 33(3) items not given yet: an initial notification may "
+        "leave them for a later phase (Art. 33(4)); a complete one gives them all.",
+    )
 
     # Communication to the data subjects (Art. 34)
     risk_level = fields.Selection(
@@ -198,6 +269,15 @@ class GdprBreach(models.Model):
     )
     subjects_notification_method = fields.Text(
         string="How the Data Subjects Were Informed", tracking=True
+    )
+    communication_content = fields.Text(
+        string="Content of the Communication",
+        tracking=True,
+        help="What the data subjects were told (Art. 34(2) GDPR).",
+    )
+    subjects_notified_count = fields.Integer(
+        string="Number of Data Subjects Informed",
+        tracking=True,
     )
     subjects_decision_reason = fields.Text(
         string="Reasons for the Decision to Inform or Not",
@@ -238,24 +318,67 @@ class GdprBreach(models.Model):
                 and breach.notification_deadline < now
             )
 
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on the overdue state."))
+        overdue = [
+            ("is_reported", "=", False),
+            ("notification_deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", *expression.normalize_domain(overdue)]
+
     @api.depends("is_reported")
-    def _compute_date_reported(self):
-        today = fields.Date.context_today(self)
+    def _compute_reported_at(self):
+        date_field = self._fields["date_reported"]
         for breach in self:
             if not breach.is_reported:
-                breach.date_reported = False
-            elif not breach.date_reported:
-                breach.date_reported = today
+                breach.reported_at = False
+            elif not breach.reported_at:
+                # A report date given alone (first-version integrators, and
+                # the breaches reported before this field existed) decides;
+                # a date still to follow this field is not one.
+                day = (
+                    not self.env.is_to_compute(date_field, breach)
+                    and breach.date_reported
+                )
+                breach.reported_at = (
+                    breach._reported_at_from_date(day) if day else fields.Datetime.now()
+                )
 
-    @api.depends("is_reported", "date_reported", "notification_deadline")
+    @api.depends("reported_at")
+    def _compute_date_reported(self):
+        for breach in self:
+            breach.date_reported = breach.reported_at and breach._local_date(
+                breach.reported_at
+            )
+
+    def _inverse_date_reported(self):
+        for breach in self:
+            if not breach.date_reported:
+                continue
+            if breach.reported_at and (
+                breach._local_date(breach.reported_at) == breach.date_reported
+            ):
+                continue
+            breach.reported_at = breach._reported_at_from_date(breach.date_reported)
+
+    @api.depends("is_reported", "reported_at", "notification_deadline")
     def _compute_is_reported_late(self):
         for breach in self:
             breach.is_reported_late = bool(
                 breach.is_reported
-                and breach.date_reported
+                and breach.reported_at
                 and breach.notification_deadline
-                and breach.date_reported
-                > breach._local_date(breach.notification_deadline)
+                and breach.reported_at > breach.notification_deadline
+            )
+
+    @api.depends(lambda self: self._get_notification_item_fields())
+    def _compute_missing_notification_items(self):
+        for breach in self:
+            breach.missing_notification_items = "\n".join(
+                breach._get_missing_notification_items()
             )
 
     @api.constrains("records_count")
@@ -289,28 +412,92 @@ class GdprBreach(models.Model):
                     )
                 )
 
-    @api.constrains("is_reported", "date_reported", "date_breach")
+    @api.constrains("is_reported", "reported_at", "date_breach", "date_discovered")
     def _check_date_reported(self):
+        now = fields.Datetime.now()
         for breach in self:
             if not breach.is_reported:
                 continue
-            if not breach.date_reported:
+            if not breach.reported_at:
                 raise ValidationError(
                     _("Give the date breach %s was reported on.", breach.name)
                 )
-            if breach.date_reported < breach.date_breach:
+            if breach._local_date(breach.reported_at) < breach.date_breach:
                 raise ValidationError(
                     _(
                         "Breach %s cannot be reported before the breach date.",
                         breach.name,
                     )
                 )
-            if breach.date_reported > fields.Date.context_today(breach):
+            if breach.reported_at > now + timedelta(minutes=5):
                 raise ValidationError(
                     _("The report date of %s cannot be in the future.", breach.name)
                 )
+            if breach.reported_at < breach.date_discovered:
+                raise ValidationError(
+                    _(
+                        "Breach %s cannot be reported before it was discovered.",
+                        breach.name,
+                    )
+                )
 
-    @api.constrains("is_reported", "date_reported", "date_discovered", "delay_reason")
+    @api.constrains("date_breach", "date_breach_end", "is_ongoing")
+    def _check_date_breach_end(self):
+        for breach in self:
+            if not breach.date_breach_end:
+                continue
+            if breach.is_ongoing:
+                raise ValidationError(
+                    _(
+                        "Breach %s cannot be still ongoing and have ended: untick "
+                        "“Still Ongoing” or clear the end date.",
+                        breach.name,
+                    )
+                )
+            if breach.date_breach_end < breach.date_breach:
+                raise ValidationError(
+                    _("Breach %s cannot end before it started.", breach.name)
+                )
+            if breach.date_breach_end > fields.Date.context_today(breach):
+                raise ValidationError(
+                    _("The end date of breach %s cannot be in the future.", breach.name)
+                )
+
+    @api.constrains("subjects_notified_count")
+    def _check_subjects_notified_count(self):
+        if any(breach.subjects_notified_count < 0 for breach in self):
+            raise ValidationError(
+                _("The number of data subjects informed cannot be negative.")
+            )
+
+    @api.constrains(lambda self: ["is_reported", *self._get_notification_item_fields()])
+    def _check_notification_items(self):
+        for breach in self:
+            if not breach.is_reported:
+                continue
+            missing = breach._get_missing_notification_items(
+                initial=breach.report_type != "complete"
+            )
+            if not missing:
+                continue
+            if breach.report_type == "complete":
+                message = _(
+                    "A complete notification of breach %(breach)s gives every "
+                    "item of Art. 33(3) GDPR. Still missing: %(items)s.",
+                    breach=breach.name,
+                    items=", ".join(missing),
+                )
+            else:
+                message = _(
+                    "Even a first notification of breach %(breach)s says what "
+                    "happened and the risk to the data subjects. Still missing: "
+                    "%(items)s.",
+                    breach=breach.name,
+                    items=", ".join(missing),
+                )
+            raise ValidationError(message)
+
+    @api.constrains("is_reported", "reported_at", "date_discovered", "delay_reason")
     def _check_delay_reason(self):
         for breach in self:
             if breach.is_reported_late and not (breach.delay_reason or "").strip():
@@ -419,6 +606,12 @@ class GdprBreach(models.Model):
         check_input_values(self, vals)
         check_company_move(self, vals)
         res = super().write(vals)
+        if "date_discovered" in vals or vals.get("is_reported"):
+            # A technical flag (see gdpr.evidence.mixin): the daily job posts
+            # its note again for a new deadline.
+            notified = self.filtered("overdue_notified")
+            with evidence_exception(notified):
+                notified.overdue_notified = False
         if "is_reported" in vals:
             reported = self.filtered("is_reported")
             reported.activity_feedback(
@@ -485,11 +678,134 @@ class GdprBreach(models.Model):
         tz = pytz.timezone(self._get_tz())
         return pytz.utc.localize(value).astimezone(tz).date()
 
+    def _reported_at_from_date(self, day):
+        """The moment a report given as a day alone is taken at.
+
+        Today: now. Another day: its first moment in the breach's timezone,
+        not before the discovery when it is the discovery's day, so that a
+        report is never deemed late on a day that could have been in time.
+        """
+        self.ensure_one()
+        if day == fields.Date.context_today(self.with_context(tz=self._get_tz())):
+            return fields.Datetime.now()
+        tz = pytz.timezone(self._get_tz())
+        start = (
+            tz.localize(datetime.combine(day, time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
+        if self.date_discovered and self._local_date(self.date_discovered) == day:
+            return max(start, self.date_discovered)
+        return start
+
+    @api.model
+    def _get_notification_item_fields(self):
+        """Fields of the Art. 33(3) items (see :meth:`_get_notification_items`)."""
+        return [
+            "report_type",
+            "nature",
+            "breach_confidentiality",
+            "breach_integrity",
+            "breach_availability",
+            "date_breach_end",
+            "is_ongoing",
+            "data_category_ids",
+            "subjects_description",
+            "records_count",
+            "consequences",
+            "measures",
+            "risk_level",
+            "notifier_id",
+            "subjects_notified",
+            "communication_content",
+            "subjects_notified_count",
+        ]
+
+    def _get_notification_items(self):
+        """The items of a notification (Art. 33(3) GDPR, the UODO form).
+
+        A list of ``(label, is_given, initial)``: ``initial`` items are
+        required in every notification, the others may come in a later phase
+        (Art. 33(4)) and are all required in a complete notification. Extend
+        the list to require more.
+        """
+        self.ensure_one()
+        items = [
+            (_("nature of the breach"), bool((self.nature or "").strip()), True),
+            (_("risk to the data subjects"), bool(self.risk_level), True),
+            (
+                _("what was breached (confidentiality, integrity, availability)"),
+                self.breach_confidentiality
+                or self.breach_integrity
+                or self.breach_availability,
+                False,
+            ),
+            (
+                _("end of the breach or “still ongoing”"),
+                bool(self.date_breach_end or self.is_ongoing),
+                False,
+            ),
+            (_("categories of personal data"), bool(self.data_category_ids), False),
+            (
+                _("categories and approximate number of data subjects"),
+                bool((self.subjects_description or "").strip()),
+                False,
+            ),
+            (_("approximate number of records"), self.records_count > 0, False),
+            (
+                _("likely consequences"),
+                bool((self.consequences or "").strip()),
+                False,
+            ),
+            (
+                _("measures taken or proposed"),
+                bool((self.measures or "").strip()),
+                False,
+            ),
+            (_("person submitting the notification"), bool(self.notifier_id), False),
+        ]
+        if self.subjects_notified:
+            items += [
+                (
+                    _("content of the communication to the data subjects"),
+                    bool((self.communication_content or "").strip()),
+                    False,
+                ),
+                (
+                    _("number of data subjects informed"),
+                    self.subjects_notified_count > 0,
+                    False,
+                ),
+            ]
+        return items
+
+    def _get_missing_notification_items(self, initial=False):
+        """Labels of the items not given; ``initial``: only those required
+        in every notification."""
+        self.ensure_one()
+        return [
+            label
+            for label, given, required_first in self._get_notification_items()
+            if not given and (required_first or not initial)
+        ]
+
+    def _get_report_data_categories(self):
+        """The categories the printout lists, ticked or not: every category
+        of the breach's company, and those of the breach even if archived."""
+        self.ensure_one()
+        categories = self.env["gdpr.data.category"].search(
+            [("company_id", "in", [self.company_id.id, False])]
+        )
+        return (categories | self.data_category_ids).sorted(
+            lambda category: (category.sequence, category.id)
+        )
+
     def _get_tz(self):
         """Timezone in which the breach's days are counted.
 
-        Used to decide whether the report date is after the deadline's day and
-        on which day the DPO's reminder falls due. The company's timezone (its
+        Used for the day of a report (``date_reported``), the moment a report
+        given as a day alone is taken at and the day the DPO's reminder falls
+        due. The company's timezone (its
         partner's), else the user's, else UTC; override to use another one.
         """
         self.ensure_one()
@@ -520,30 +836,31 @@ class GdprBreach(models.Model):
                 breach._local_date(breach.notification_deadline - REMINDER_ADVANCE),
                 today,
             )
+            user = breach._get_dpo_user()
+            # In the language of the one who gets the reminder.
+            env = self.env(context=dict(self.env.context, lang=user.lang))
             breach.activity_schedule(
                 activity_type,
                 date_deadline=due,
-                summary=_(
+                summary=env._(
                     "Notify the supervisory authority by %s",
                     format_datetime(
-                        self.env, breach.notification_deadline, tz=breach._get_tz()
+                        env, breach.notification_deadline, tz=breach._get_tz()
                     ),
                 ),
-                user_id=breach._get_dpo_user().id,
+                user_id=user.id,
             )
 
     @api.model
     def _cron_flag_overdue(self):
-        """Flag the unreported breaches whose notification deadline passed."""
+        """Post a note on the unreported breaches whose deadline passed.
+
+        The overdue state itself is live (see ``is_overdue``); the job only
+        leaves its trace in the chatter, once per breach.
+        """
         breaches = self.search(
-            [
-                ("is_reported", "=", False),
-                ("is_overdue", "=", False),
-                ("notification_deadline", "<", fields.Datetime.now()),
-            ]
+            [("is_overdue", "=", True), ("overdue_notified", "=", False)]
         )
-        self.env.add_to_compute(self._fields["is_overdue"], breaches)
-        breaches.flush_recordset(["is_overdue"])
         # One breach that fails is logged and skipped (SPEC section 9).
         process_each(
             breaches, lambda breach: breach._gdpr_post_overdue_note(), "Breach deadline"
@@ -552,6 +869,9 @@ class GdprBreach(models.Model):
 
     def _gdpr_post_overdue_note(self):
         for breach in self:
+            # A technical flag set by this job only (see gdpr.evidence.mixin).
+            with evidence_exception(breach):
+                breach.overdue_notified = True
             breach.message_post(
                 body=_(
                     "The 72-hour deadline to notify the supervisory authority "

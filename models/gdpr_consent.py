@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
@@ -438,7 +438,7 @@ class GdprConsent(models.Model):
                         "Consent %(name)s: the date given (%(date)s) cannot be in "
                         "the future.",
                         name=consent.name,
-                        date=consent.date_given,
+                        date=format_date(self.env, consent.date_given),
                     )
                 )
 
@@ -461,8 +461,8 @@ class GdprConsent(models.Model):
                         "The consent text “%(text)s” is valid from %(date_start)s "
                         "only: it cannot be consented to on %(date)s.",
                         text=consent.text_id.name,
-                        date_start=consent.text_id.date_start,
-                        date=consent.date_given,
+                        date_start=format_date(self.env, consent.text_id.date_start),
+                        date=format_date(self.env, consent.date_given),
                     )
                 )
 
@@ -489,8 +489,8 @@ class GdprConsent(models.Model):
                         "Consent %(name)s: the withdrawal date (%(date_withdrawn)s) "
                         "cannot be before the date given (%(date_given)s).",
                         name=consent.name,
-                        date_withdrawn=consent.date_withdrawn,
-                        date_given=consent.date_given,
+                        date_withdrawn=format_date(self.env, consent.date_withdrawn),
+                        date_given=format_date(self.env, consent.date_given),
                     )
                 )
             if consent.date_withdrawn > today:
@@ -499,7 +499,7 @@ class GdprConsent(models.Model):
                         "Consent %(name)s: the withdrawal date (%(date)s) cannot be "
                         "in the future.",
                         name=consent.name,
-                        date=consent.date_withdrawn,
+                        date=format_date(self.env, consent.date_withdrawn),
                     )
                 )
 
@@ -666,7 +666,7 @@ class GdprConsent(models.Model):
     def _gdpr_unlink_refused_message(self):
         return _(
             "Consents are evidence and cannot be deleted. Withdraw a consent "
-            "instead; to erase a person's data, use Settings → Privacy "
+            "instead; to erase a person's data, use CRM → GDPR → Privacy "
             "Lookup (the erasure is logged)."
         )
 
@@ -747,7 +747,7 @@ class GdprConsent(models.Model):
                         "Consent %(name)s was already withdrawn on %(date)s: "
                         "its withdrawal is kept as it was recorded.",
                         name=changed[0].name,
-                        date=changed[0].date_withdrawn,
+                        date=format_date(self.env, changed[0].date_withdrawn),
                     )
                 )
         return res
@@ -991,6 +991,14 @@ class GdprConsent(models.Model):
             "anonymous consent is kept as evidence",
             ", ".join(self.mapped("name")),
         )
+
+    def _privacy_lookup_erase_message(self, details):
+        """The line of the privacy log saying what the erasure did."""
+        return _("Anonymized consent %(details)s", details=details)
+
+    def _creation_message(self):
+        # Not Odoo's "<model> created": "Zgoda RODO utworzono" is no Polish.
+        return _("Consent registered.")
 
     def _gdpr_anonymize(self):
         """Remove every personal datum of the consents, keep the evidence.

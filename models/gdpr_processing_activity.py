@@ -10,6 +10,20 @@ LEGAL_BASES = [
     ("f", "Art. 6(1)(f) – legitimate interests"),
 ]
 
+# Art. 9(2) GDPR: the conditions for processing special categories of data.
+SPECIAL_CATEGORY_CONDITIONS = [
+    ("a", "Art. 9(2)(a) – explicit consent"),
+    ("b", "Art. 9(2)(b) – employment and social security law"),
+    ("c", "Art. 9(2)(c) – vital interests of a person unable to consent"),
+    ("d", "Art. 9(2)(d) – foundation, association or other not-for-profit body"),
+    ("e", "Art. 9(2)(e) – data manifestly made public by the data subject"),
+    ("f", "Art. 9(2)(f) – legal claims or courts"),
+    ("g", "Art. 9(2)(g) – substantial public interest"),
+    ("h", "Art. 9(2)(h) – preventive or occupational medicine, health or social care"),
+    ("i", "Art. 9(2)(i) – public health"),
+    ("j", "Art. 9(2)(j) – archiving, research or statistics"),
+]
+
 
 class GdprProcessingActivity(models.Model):
     _name = "gdpr.processing.activity"
@@ -67,6 +81,55 @@ class GdprProcessingActivity(models.Model):
         tracking=True,
         help="General description of the technical and organisational security "
         "measures (Art. 30(1)(g) and 32(1)).",
+    )
+    # Special and criminal data (Art. 9, 10), automated decisions (Art. 22),
+    # data not collected from the data subject (Art. 14(2)(f))
+    processes_special_categories = fields.Boolean(
+        string="Special Categories of Data",
+        tracking=True,
+        help="The activity processes special categories of personal data "
+        "(Art. 9(1) GDPR: health, origin, opinions, beliefs, biometrics...).",
+    )
+    special_category_condition = fields.Selection(
+        SPECIAL_CATEGORY_CONDITIONS,
+        string="Condition for Special Categories",
+        tracking=True,
+        help="The Art. 9(2) GDPR condition that allows processing them.",
+    )
+    processes_criminal_data = fields.Boolean(
+        string="Criminal Convictions and Offences",
+        tracking=True,
+        help="The activity processes personal data relating to criminal "
+        "convictions and offences (Art. 10 GDPR).",
+    )
+    criminal_data_basis = fields.Text(
+        string="Basis for Criminal Data",
+        tracking=True,
+        help="The official authority or the Union or Member State law that "
+        "authorises the processing (Art. 10 GDPR).",
+    )
+    automated_decision = fields.Boolean(
+        string="Automated Decision-Making or Profiling",
+        tracking=True,
+        help="Decisions based solely on automated processing, including "
+        "profiling (Art. 22 GDPR).",
+    )
+    automated_decision_logic = fields.Text(
+        string="Logic and Consequences",
+        tracking=True,
+        help="Meaningful information about the logic involved and the "
+        "envisaged consequences for the data subject (Art. 15(1)(h) GDPR).",
+    )
+    collected_from_subject = fields.Boolean(
+        string="Collected from the Data Subject",
+        default=True,
+        tracking=True,
+    )
+    data_source = fields.Text(
+        string="Source of the Data",
+        tracking=True,
+        help="Where the data comes from when it is not collected from the data "
+        "subject (Art. 14(2)(f) GDPR), e.g. a public register, a partner.",
     )
     concerns_contacts = fields.Boolean(
         string="Concerns CRM Contacts",
@@ -126,6 +189,63 @@ class GdprProcessingActivity(models.Model):
                         )
                     )
 
+    @api.constrains(
+        "processes_special_categories",
+        "special_category_condition",
+        "processes_criminal_data",
+        "criminal_data_basis",
+        "automated_decision",
+        "automated_decision_logic",
+        "collected_from_subject",
+        "data_source",
+    )
+    def _check_article_conditions(self):
+        for activity in self:
+            if (
+                activity.processes_special_categories
+                and not activity.special_category_condition
+            ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s processes special categories of "
+                        "data: choose its condition under Art. 9(2) GDPR.",
+                        activity.name,
+                    )
+                )
+            if (
+                activity.processes_criminal_data
+                and not (activity.criminal_data_basis or "").strip()
+            ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s processes criminal data: give the "
+                        "authority or the law that allows it (Art. 10 GDPR).",
+                        activity.name,
+                    )
+                )
+            if (
+                activity.automated_decision
+                and not (activity.automated_decision_logic or "").strip()
+            ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s involves automated decision-making: "
+                        "describe its logic and consequences (Art. 15(1)(h) GDPR).",
+                        activity.name,
+                    )
+                )
+            if (
+                not activity.collected_from_subject
+                and not (activity.data_source or "").strip()
+            ):
+                raise ValidationError(
+                    _(
+                        "The data of processing activity %s is not collected from "
+                        "the data subject: give its source (Art. 14(2)(f) GDPR).",
+                        activity.name,
+                    )
+                )
+
     @api.model
     def _get_limited_text_fields(self):
         """Names of the texts limited to ``_TEXT_MAX_LENGTH`` characters.
@@ -140,4 +260,7 @@ class GdprProcessingActivity(models.Model):
             "recipient_categories",
             "erasure_deadlines",
             "security_measures",
+            "criminal_data_basis",
+            "automated_decision_logic",
+            "data_source",
         ]

@@ -122,6 +122,12 @@ class GdprProcessingRegister(models.Model):
     activity_count = fields.Integer(compute="_compute_counts")
     joint_controller_count = fields.Integer(compute="_compute_counts")
     transfer_count = fields.Integer(compute="_compute_counts")
+    date_last_change = fields.Datetime(
+        string="Last Change",
+        compute="_compute_date_last_change",
+        help="The last change of the register, its joint controllers, "
+        "activities or transfers.",
+    )
 
     _sql_constraints = [
         ("name_uniq", "unique(name)", "The register ID must be unique."),
@@ -163,6 +169,25 @@ class GdprProcessingRegister(models.Model):
             register.activity_count = len(register.activity_ids)
             register.joint_controller_count = len(register.joint_controller_ids)
             register.transfer_count = len(register.activity_ids.transfer_ids)
+
+    @api.depends(
+        "write_date",
+        "joint_controller_ids.write_date",
+        "activity_ids.write_date",
+        "activity_ids.transfer_ids.write_date",
+    )
+    def _compute_date_last_change(self):
+        for register in self:
+            dates = [register.write_date]
+            for lines in (
+                register.joint_controller_ids,
+                register.activity_ids,
+                register.activity_ids.transfer_ids,
+            ):
+                dates += lines.mapped("write_date")
+            register.date_last_change = max(
+                (date for date in dates if date), default=False
+            )
 
     @api.constrains("use_company_data", "controller_id", "controller_address_id")
     def _check_company_data(self):

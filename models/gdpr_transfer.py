@@ -1,18 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# Member states of the European Union (EU-27) by ISO 3166-1 alpha-2 code,
-# plus the EU territories Odoo lists as countries of their own: Åland (part
-# of Finland) and the French outermost regions.
-EU_COUNTRY_CODES = {
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
-    "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
-    "SE",
-    "AX", "GF", "GP", "MQ", "RE", "YT", "MF",
-}  # fmt: skip
-# The EFTA states of the European Economic Area.
-EEA_EFTA_COUNTRY_CODES = {"IS", "LI", "NO"}
-
 
 class GdprTransfer(models.Model):
     _name = "gdpr.transfer"
@@ -39,9 +27,21 @@ class GdprTransfer(models.Model):
     country_id = fields.Many2one(
         "res.country",
         string="Third Country",
-        required=True,
         ondelete="restrict",
         tracking=True,
+        help="Required unless the recipient is an international organisation. "
+        "A country of the European Economic Area is not a third country.",
+    )
+    is_international_organisation = fields.Boolean(
+        string="International Organisation",
+        tracking=True,
+        help="The data goes to an international organisation (Art. 4(26) GDPR) "
+        "rather than to a country.",
+    )
+    organisation_name = fields.Char(
+        string="Organisation",
+        tracking=True,
+        help="Name of the international organisation receiving the data.",
     )
     basis_id = fields.Many2one(
         "gdpr.transfer.basis",
@@ -73,29 +73,73 @@ class GdprTransfer(models.Model):
             transfer.display_name = _(
                 "%(activity)s → %(country)s",
                 activity=transfer.activity_id.display_name or "",
-                country=transfer.country_id.name or "",
+                country=transfer._get_recipient_name(),
             )
 
-    @api.constrains("country_id")
+    @api.constrains(
+        "activity_id",
+        "country_id",
+        "is_international_organisation",
+        "organisation_name",
+    )
     def _check_third_country(self):
-        eea_codes = self._get_eea_country_codes()
+        eea = self._get_eea_countries()
         for transfer in self:
-            if transfer.country_id.code in eea_codes:
+            if transfer.is_international_organisation:
+                if not (transfer.organisation_name or "").strip():
+                    raise ValidationError(
+                        _(
+                            "Give the name of the international organisation "
+                            "receiving the data of processing activity %s.",
+                            transfer.activity_id.name,
+                        )
+                    )
+            elif not transfer.country_id:
                 raise ValidationError(
                     _(
-                        "%(country)s belongs to the European Economic Area: it is "
-                        "not a third country, a transfer to it needs no "
-                        "justification under GDPR Chapter V.",
-                        country=transfer.country_id.name,
+                        "A transfer of processing activity %s goes to a third "
+                        "country or to an international organisation: choose one.",
+                        transfer.activity_id.name,
                     )
                 )
+            if transfer.country_id in eea:
+                raise ValidationError(transfer._get_eea_message(transfer.country_id))
+
+    @api.onchange("country_id")
+    def _onchange_country_id(self):
+        """Refuse an EEA country the moment it is entered, in the dialog."""
+        if self.country_id and self.country_id in self._get_eea_countries():
+            message = self._get_eea_message(self.country_id)
+            self.country_id = False
+            return {"warning": {"title": _("Not a third country"), "message": message}}
+
+    @api.model
+    def _get_eea_countries(self):
+        """Countries of the European Economic Area: not third countries.
+
+        The seeded country group ``crm_gdpr.res_country_group_eea``; edit the
+        group (or override) to follow a change of membership.
+        """
+        group = self.env.ref("crm_gdpr.res_country_group_eea", raise_if_not_found=False)
+        return group.sudo().country_ids if group else self.env["res.country"]
 
     @api.model
     def _get_eea_country_codes(self):
-        """ISO codes of the countries of the European Economic Area.
+        """ISO codes of the countries of :meth:`_get_eea_countries`."""
+        return set(self._get_eea_countries().mapped("code"))
 
-        Transfers to them are not transfers to a third country. Override to
-        follow a change of membership, e.g.
-        ``return super()._get_eea_country_codes() | {"XX"}``.
-        """
-        return EU_COUNTRY_CODES | EEA_EFTA_COUNTRY_CODES
+    @api.model
+    def _get_eea_message(self, country):
+        return _(
+            "%(country)s belongs to the European Economic Area: it is not a "
+            "third country, a transfer to it needs no justification under "
+            "GDPR Chapter V.",
+            country=country.name,
+        )
+
+    def _get_recipient_name(self):
+        """The country or the international organisation receiving the data."""
+        self.ensure_one()
+        if self.is_international_organisation:
+            return self.organisation_name or ""
+        return self.country_id.name or ""

@@ -1,6 +1,40 @@
-from lxml import html
+import io
+import logging
+import os
 
-from odoo import models
+from lxml import html
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from odoo import fields, models
+from odoo.tools import format_datetime
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+_logger = logging.getLogger(__name__)
+
+# The font of the page footer (page numbers, print date): the family of the
+# documents themselves when installed, else the PDF base font.
+FOOTER_FONT = "DejaVuSans"
+FOOTER_FONT_FILES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+]
+
+
+def _footer_font():
+    if FOOTER_FONT in pdfmetrics.getRegisteredFontNames():
+        return FOOTER_FONT
+    for path in FOOTER_FONT_FILES:
+        if os.path.exists(path):
+            try:
+                pdfmetrics.registerFont(TTFont(FOOTER_FONT, path))
+                return FOOTER_FONT
+            except Exception:  # noqa: BLE001 - a broken font file: fall back
+                _logger.warning("Cannot load the footer font %s", path)
+    return "Helvetica"
+
 
 # Every crm_gdpr PDF is set in DejaVu Sans, a system font that every Debian
 # machine has (fonts-dejavu-core). The layout's web fonts (Lato, Roboto…) are
@@ -27,7 +61,10 @@ class IrActionsReport(models.Model):
         than one input document and returns nothing, so printing several
         breaches or registers from a list failed. For crm_gdpr's reports such
         a failure is retried with the documents joined into one HTML input,
-        each starting on a new page. Other reports keep Odoo's behaviour.
+        each starting on a new page. The same build ignores the HTML footer
+        (and ``--footer-*`` options): crm_gdpr's PDFs get their page numbers
+        and print date stamped on every page afterwards (see
+        :meth:`_gdpr_stamp_footer`). Other reports keep Odoo's behaviour.
         """
         if not self._gdpr_is_gdpr_report(report_ref):
             return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **kwargs)
@@ -36,11 +73,11 @@ class IrActionsReport(models.Model):
             if kwargs.get(part):
                 kwargs[part] = self._gdpr_with_report_font(kwargs[part])
         pdf = super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **kwargs)
-        if pdf or len(bodies) < 2:
-            return pdf
-        return super()._run_wkhtmltopdf(
-            [self._gdpr_join_bodies(bodies)], report_ref=report_ref, **kwargs
-        )
+        if not pdf and len(bodies) > 1:
+            pdf = super()._run_wkhtmltopdf(
+                [self._gdpr_join_bodies(bodies)], report_ref=report_ref, **kwargs
+            )
+        return self._gdpr_stamp_footer(pdf) if pdf else pdf
 
     def _gdpr_is_gdpr_report(self, report_ref):
         return bool(report_ref) and self._get_report(report_ref).report_name.startswith(
@@ -76,3 +113,42 @@ class IrActionsReport(models.Model):
             for child in html.document_fromstring(body).find("body"):
                 target.append(child)
         return html.tostring(document, encoding="unicode")
+
+    def _gdpr_stamp_footer(self, pdf):
+        """Stamp "Printed on <date>" and "Page n of N" at the foot of every page.
+
+        In the language of the context (``gdpr_report_lang`` when the printing
+        user chose one), the date in the user's timezone.
+        """
+        env = self.env
+        lang = env.context.get("gdpr_report_lang")
+        if lang:
+            env = env(context=dict(env.context, lang=lang))
+        printed = env._(
+            "Printed on %s",
+            format_datetime(env, fields.Datetime.now(), tz=env.user.tz or "UTC"),
+        )
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        writer = PdfFileWriter()
+        total = len(reader.pages)
+        font = _footer_font()
+        for number, page in enumerate(reader.pages, start=1):
+            width = float(abs(page.mediabox.width))
+            height = float(abs(page.mediabox.height))
+            packet = io.BytesIO()
+            stamp = canvas.Canvas(packet, pagesize=(width, height))
+            stamp.setFont(font, 7.5)
+            stamp.setFillGray(0.35)
+            stamp.drawString(12 * mm, 8 * mm, printed)
+            stamp.drawRightString(
+                width - 12 * mm,
+                8 * mm,
+                env._("Page %(page)s of %(total)s", page=number, total=total),
+            )
+            stamp.save()
+            packet.seek(0)
+            page.merge_page(PdfFileReader(packet).pages[0])
+            writer.add_page(page)
+        output = io.BytesIO()
+        writer.write(output)
+        return output.getvalue()

@@ -4,7 +4,7 @@ import tempfile
 from odoo.tests import TransactionCase, new_test_user
 
 
-def pdf_text(env, report_ref, records, user=None, lang="en_US"):
+def pdf_text(env, report_ref, records, user=None, lang="en_US", data=None):
     """Render ``report_ref`` for ``records`` with the real wkhtmltopdf.
 
     Returns the text of the PDF (pdftotext, in content order) with white
@@ -16,7 +16,7 @@ def pdf_text(env, report_ref, records, user=None, lang="en_US"):
     )
     if user:
         Report = Report.with_user(user)
-    pdf, content_type = Report._render_qweb_pdf(report_ref, records.ids)
+    pdf, content_type = Report._render_qweb_pdf(report_ref, records.ids, data=data)
     assert content_type == "pdf" and pdf.startswith(b"%PDF"), "not a PDF"
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)

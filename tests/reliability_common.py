@@ -99,6 +99,9 @@ class GdprReliabilityCommon(GdprCommon):
             "gdpr.channel": env["gdpr.channel"].create(
                 {"name": "Fax", "kind": "phone", "company_id": company.id}
             ),
+            "gdpr.data.category": env["gdpr.data.category"].create(
+                {"name": "Vehicle data", "company_id": company.id}
+            ),
             "gdpr.consent.text": env["gdpr.consent.text"].create(
                 {
                     "name": "Event invitations",

@@ -63,6 +63,9 @@ ACCESS_MATRIX = {
     "gdpr.consent.bulk.grant.line": WIZARD,
     "gdpr.consent.bulk.withdraw": WIZARD,
     "gdpr.consent.bulk.withdraw.line": WIZARD,
+    "gdpr.data.category": DICTIONARY,
+    # The language of the Art. 15 report: printed by the officer only.
+    "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
 # Refusals that the model explains with a UserError rather than the ACL.
 USER_ERROR_REFUSALS = {
@@ -93,6 +96,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.withdrawal.source": lambda: {"name": "Chat"},
             "gdpr.transfer.basis": lambda: {"name": "Contract", "legal_reference": "X"},
             "gdpr.channel": lambda: {"name": "Messenger", "kind": "mobile"},
+            "gdpr.data.category": lambda: {"name": "Vehicle data"},
             "gdpr.consent.text": lambda: {
                 "name": "Loyalty",
                 "body": "<p>I join the loyalty programme.</p>",
@@ -133,6 +137,10 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "event_date": "2026-01-06 10:00:00",
             },
             "gdpr.evidence.chain": lambda: {"company_id": cls.company_2.id},
+            "gdpr.access.report.wizard": lambda: {
+                "partner_ids": [cls.giver.id],
+                "lang": "en_US",
+            },
         }
         # Harmless writes: what a user of each model would change.
         cls.write_vals = {
@@ -146,6 +154,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.consent.bulk.grant.line": {"to_create": True},
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},
             "gdpr.consent.bulk.withdraw.line": {"to_withdraw": True},
+            "gdpr.access.report.wizard": {"lang": "en_US"},
         }
 
     def _addon_models(self):

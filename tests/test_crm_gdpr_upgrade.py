@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 
 from odoo.modules.module import get_module_path
@@ -45,6 +46,15 @@ env["gdpr.breach"].create({
     "date_breach": "2026-01-05",
     "date_discovered": "2026-01-05 10:00:00",
     "nature": "Upgrade breach",
+})
+env["gdpr.breach"].create({
+    "dpo_id": giver.id,
+    "date_breach": "2026-01-05",
+    "date_discovered": "2026-01-05 10:00:00",
+    "nature": "Reported breach of the first version",
+    "risk_level": "risk",
+    "is_reported": True,
+    "date_reported": "2026-01-06",
 })
 env.cr.commit()
 """
@@ -271,6 +281,23 @@ class TestCrmGdprUpgrade(BaseCase):
 
         self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
         after = self._snapshot(columns)
+        ((reported_at, date_reported, late),) = self._query(
+            "SELECT reported_at, date_reported, is_reported_late FROM gdpr_breach "
+            "WHERE nature = 'Reported breach of the first version'"
+        )
+        # the first moment of 6 January in the breach's timezone: not late
+        self.assertEqual(date_reported, date(2026, 1, 6))
+        self.assertTrue(
+            datetime(2026, 1, 5, 10, 0) < reported_at < datetime(2026, 1, 6, 14, 0)
+        )
+        self.assertFalse(late)
+        self.assertEqual(
+            self._query(
+                "SELECT count(*) FROM gdpr_breach WHERE is_reported "
+                "AND reported_at IS NULL"
+            ),
+            [(0,)],
+        )
         for key in before:
             with self.subTest(what=key):
                 self.assertEqual(after[key], before[key], "unchanged by the upgrade")

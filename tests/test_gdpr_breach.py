@@ -3,7 +3,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -32,11 +32,21 @@ class GdprBreachCommon(GdprCommon):
         )
         cls.Breach = cls.env["gdpr.breach"].with_user(cls.user_officer)
 
+    def _assert_refused(self, breach, vals, regex):
+        """``breach.write(vals)`` is refused; the environment is cleaned up
+        as after a failed request (rolled back, caches cleared)."""
+        with self.assertRaisesRegex(ValidationError, regex), self.cr.savepoint():
+            breach.write(vals)
+        self.env.clear()
+
     def _create_breach(self, **vals):
         values = {
             "dpo_id": self.dpo.id,
             "date_breach": "2026-03-01",
             "date_discovered": "2026-03-02 09:00:00",
+            # what every notification says, even a first one
+            "nature": "Laptop stolen",
+            "risk_level": "risk",
         }
         values.update(vals)
         breach = self.Breach.create(values)
@@ -93,7 +103,7 @@ class TestGdprBreach(GdprBreachCommon):
         self.assertEqual(form.date_breach, date(2026, 3, 10))
         self.assertEqual(form.date_discovered, datetime(2026, 3, 10, 12, 0))
         self.assertFalse(form.is_reported)
-        self.assertFalse(form.date_reported)
+        self.assertFalse(form.reported_at)
         form.dpo_id = self.dpo
         self.assertEqual(form.save().company_id, self.company)
 
@@ -124,10 +134,11 @@ class TestGdprBreach(GdprBreachCommon):
     def test_ticking_reported_reveals_report_date_defaulting_to_today(self):
         breach = self._create_breach(date_discovered="2026-03-09 09:00:00")
         form = Form(breach)
-        self.assertFalse(form.date_reported)
+        self.assertFalse(form.reported_at)
         form.is_reported = True
-        self.assertEqual(form.date_reported, date(2026, 3, 10))
+        self.assertEqual(form.reported_at, datetime(2026, 3, 10, 12, 0))
         form.save()
+        self.assertEqual(breach.reported_at, datetime(2026, 3, 10, 12, 0))
         self.assertEqual(breach.date_reported, date(2026, 3, 10))
         # Over RPC, ticking the box alone gets the same default
         other = self._create_breach(date_discovered="2026-03-09 09:00:00")
@@ -138,18 +149,27 @@ class TestGdprBreach(GdprBreachCommon):
 
     def test_report_date_never_before_breach_date(self):
         breach = self._create_breach(date_discovered="2026-03-09 09:00:00")
-        with self.assertRaisesRegex(ValidationError, "before the breach date"):
-            breach.write({"is_reported": True, "date_reported": "2026-02-28"})
-        with self.assertRaisesRegex(ValidationError, "cannot be in the future"):
-            breach.write({"is_reported": True, "date_reported": "2026-03-11"})
+        for vals, regex in [
+            ({"date_reported": "2026-02-28"}, "before the breach date"),
+            ({"date_reported": "2026-03-11"}, "cannot be in the future"),
+            ({"reported_at": "2026-03-10 12:30:00"}, "cannot be in the future"),
+            ({"reported_at": "2026-03-09 08:59:00"}, "before it was discovered"),
+        ]:
+            with self.subTest(vals=vals):
+                self._assert_refused(breach, {"is_reported": True, **vals}, regex)
+        self.assertFalse(breach.is_reported)
         breach.write({"is_reported": True, "date_reported": "2026-03-10"})
         self.assertTrue(breach.is_reported)
+        self.assertEqual(breach.reported_at, datetime(2026, 3, 10, 12, 0), "today: now")
 
     def test_late_report_requires_reasons_for_delay(self):
         # discovered 2 March 10:00 Warsaw: deadline 5 March 10:00
         breach = self._create_breach()
         self.assertEqual(breach.notification_deadline, datetime(2026, 3, 5, 9, 0))
+        # A day given alone (first-version integrators) is taken at its first
+        # moment: the deadline's day could have been in time.
         breach.write({"is_reported": True, "date_reported": "2026-03-05"})
+        self.assertEqual(breach.reported_at, datetime(2026, 3, 4, 23, 0))
         self.assertFalse(breach.is_reported_late, "reported on the deadline's day")
         with self.assertRaisesRegex(ValidationError, "reasons for the delay"):
             breach.write({"date_reported": "2026-03-06"})
@@ -285,7 +305,7 @@ class TestGdprBreachClock(GdprBreachCommon):
             reported = self._create_breach(is_reported=True)
         self.assertFalse(reported.activity_ids)
 
-    def test_cron_flags_exactly_the_overdue_unreported_breaches(self):
+    def test_cron_notes_exactly_the_overdue_unreported_breaches(self):
         with freeze_time("2026-03-02 10:00:00"):
             overdue = self._create_breach()
             recent = self._create_breach(date_discovered="2026-03-02 09:30:00")
@@ -302,29 +322,89 @@ class TestGdprBreachClock(GdprBreachCommon):
                 )
             )
             self.env.flush_all()
-        breaches = overdue | recent | reported | other_company
-        self.assertFalse(any(breaches.mapped("is_overdue")))
+            breaches = overdue | recent | reported | other_company
+            self.assertFalse(any(breaches.mapped("is_overdue")))
         with freeze_time("2026-03-05 09:15:00"):
+            breaches.invalidate_recordset(["is_overdue"])
             # deadline of `overdue` was 09:00, of `recent` is 09:30
+            self.assertEqual(breaches.filtered("is_overdue"), overdue | other_company)
             flagged = self.env["gdpr.breach"]._cron_flag_overdue()
             self.assertEqual(flagged, overdue | other_company)
-            self.assertEqual(breaches.filtered("is_overdue"), overdue | other_company)
             self.assertIn(
                 "not reported", overdue.message_ids[:1].body, "explained in chatter"
             )
-            self.assertFalse(self.env["gdpr.breach"]._cron_flag_overdue())
+            self.assertFalse(self.env["gdpr.breach"]._cron_flag_overdue(), "once")
+            # The list filter "Overdue" finds them
+            self.assertEqual(
+                self.Breach.search(
+                    [("is_overdue", "=", True), ("id", "in", breaches.ids)]
+                ),
+                overdue,
+            )
         cron = self.env.ref("crm_gdpr.ir_cron_gdpr_breach_flag_overdue")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
-        # The list filter "Overdue" finds them
-        self.assertEqual(
-            self.Breach.search([("is_overdue", "=", True), ("id", "in", breaches.ids)]),
-            overdue,
-        )
-        # Reporting clears the flag
+        # Reporting clears the state
         with freeze_time("2026-03-05 10:00:00"):
             overdue.write({"is_reported": True, "delay_reason": "Late."})
-            overdue.flush_recordset()
-        self.assertFalse(overdue.is_overdue)
+            self.assertFalse(overdue.is_overdue)
+
+    def test_overdue_the_minute_the_deadline_passes(self):
+        """No save, no job: the state, the filter and the ribbon follow the clock."""
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()  # deadline 5 March 09:00 UTC
+        domain = [("id", "=", breach.id), ("is_overdue", "=", True)]
+        not_overdue = [("id", "=", breach.id), ("is_overdue", "=", False)]
+        with freeze_time("2026-03-05 08:59:00"):
+            breach.invalidate_recordset(["is_overdue"])
+            self.assertFalse(breach.is_overdue)
+            self.assertFalse(self.Breach.search(domain))
+            self.assertEqual(self.Breach.search(not_overdue), breach)
+        with freeze_time("2026-03-05 09:01:00"):
+            breach.invalidate_recordset(["is_overdue"])
+            self.assertTrue(breach.is_overdue)
+            self.assertEqual(self.Breach.search(domain), breach)
+            self.assertFalse(self.Breach.search(not_overdue))
+            self.assertEqual(
+                self.Breach.search(
+                    [("id", "=", breach.id), ("is_overdue", "!=", False)]
+                ),
+                breach,
+            )
+            # what the list and the form read (decoration, ribbon)
+            self.assertTrue(breach.read(["is_overdue"])[0]["is_overdue"])
+
+    def test_reported_one_minute_late_on_the_deadline_day_is_late(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()  # deadline 5 March 10:00 in Warsaw
+        with freeze_time("2026-03-05 09:01:00"):
+            self._assert_refused(breach, {"is_reported": True}, "reasons for the delay")
+            late = self._create_breach(date_discovered="2026-03-02 09:00:00")
+            late.write({"is_reported": True, "delay_reason": "Forensics first."})
+        self.assertEqual(late.reported_at, datetime(2026, 3, 5, 9, 1))
+        self.assertEqual(late.date_reported, date(2026, 3, 5))
+        self.assertTrue(late.is_reported_late)
+        self.assertEqual(
+            self.Breach.search([("is_reported_late", "=", True), ("id", "=", late.id)]),
+            late,
+            "in the “Reported Late” filter",
+        )
+        with freeze_time("2026-03-05 09:00:00"):
+            in_time = self._create_breach(date_discovered="2026-03-02 09:00:00")
+            in_time.write({"is_reported": True})
+        self.assertFalse(in_time.is_reported_late, "reported on the minute")
+
+    def test_report_time_decides_lateness_over_rpc(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            breach = self._create_breach()
+            self._assert_refused(
+                breach,
+                {"is_reported": True, "reported_at": "2026-03-05 09:30:00"},
+                "reasons for the delay",
+            )
+            other = self._create_breach()
+            other.write({"is_reported": True, "reported_at": "2026-03-05 08:30:00"})
+        self.assertFalse(other.is_reported_late)
+        self.assertEqual(other.date_reported, date(2026, 3, 5))
 
     def test_breach_recorded_after_its_deadline_is_overdue_at_once(self):
         with freeze_time("2026-03-10 12:00:00"):
@@ -426,3 +506,153 @@ class TestGdprBreachAccess(GdprBreachCommon):
             self.breach.with_user(officer_2).read(["name"])
         with self.assertRaises(AccessError):
             self.attachment.with_user(officer_2).read(["name"])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-10 12:00:00")
+class TestGdprBreachNotificationItems(GdprBreachCommon):
+    """Art. 33(3) item by item, as the notification form of the UODO asks."""
+
+    def _complete_values(self):
+        return {
+            "date_discovered": "2026-03-09 09:00:00",
+            "breach_confidentiality": True,
+            "date_breach_end": "2026-03-02",
+            "data_category_ids": [
+                Command.set(
+                    [
+                        self.env.ref("crm_gdpr.gdpr_data_category_identity").id,
+                        self.env.ref("crm_gdpr.gdpr_data_category_national_id").id,
+                    ]
+                )
+            ],
+            "subjects_description": "About 800 customers",
+            "records_count": 800,
+            "consequences": "Identity theft",
+            "measures": "Passwords reset",
+            "notifier_id": self.dpo.id,
+        }
+
+    def test_data_categories_are_a_seeded_dictionary(self):
+        categories = self.env["gdpr.data.category"].search([])
+        for xmlid in (
+            "identity",
+            "contact",
+            "national_id",
+            "id_document",
+            "financial",
+            "location",
+            "credentials",
+            "special",
+            "criminal",
+            "other",
+        ):
+            self.assertIn(
+                self.env.ref(f"crm_gdpr.gdpr_data_category_{xmlid}"), categories
+            )
+        self.assertTrue(self.env.ref("crm_gdpr.gdpr_data_category_special").is_special)
+        # salespeople read it, only the manager edits it
+        Category = self.env["gdpr.data.category"]
+        self.assertTrue(Category.with_user(self.user_sales).search([]))
+        with self.assertRaises(AccessError):
+            Category.with_user(self.user_officer).create({"name": "Biometrics"})
+        Category.with_user(self.user_manager).create({"name": "Biometrics"})
+
+    def test_every_notification_says_what_happened_and_the_risk(self):
+        breach = self._create_breach(
+            date_discovered="2026-03-09 09:00:00", nature=False, risk_level=False
+        )
+        self._assert_refused(breach, {"is_reported": True}, "nature of the breach")
+        self._assert_refused(
+            breach,
+            {"is_reported": True, "nature": "Laptop stolen"},
+            "risk to the data subjects",
+        )
+        breach.write({"is_reported": True, "nature": "Stolen", "risk_level": "risk"})
+        self.assertTrue(breach.is_reported)
+
+    def test_initial_notification_lists_what_is_still_to_come(self):
+        breach = self._create_breach(date_discovered="2026-03-09 09:00:00")
+        breach.write({"is_reported": True, "report_type": "initial"})
+        missing = breach.missing_notification_items
+        for item in (
+            "categories of personal data",
+            "end of the breach or “still ongoing”",
+            "likely consequences",
+            "measures taken or proposed",
+            "person submitting the notification",
+            "approximate number of records",
+        ):
+            self.assertIn(item, missing)
+        breach.write(self._complete_values())
+        self.assertFalse(breach.missing_notification_items)
+
+    def test_complete_notification_requires_every_item(self):
+        values = self._complete_values()
+        for field_name in (
+            "date_breach_end",
+            "data_category_ids",
+            "subjects_description",
+            "records_count",
+            "consequences",
+            "measures",
+            "notifier_id",
+            "breach_confidentiality",
+        ):
+            with self.subTest(missing=field_name):
+                breach = self._create_breach(
+                    **{
+                        **values,
+                        field_name: False if field_name != "records_count" else 0,
+                    }
+                )
+                self._assert_refused(
+                    breach,
+                    {"is_reported": True, "report_type": "complete"},
+                    "A complete notification",
+                )
+        breach = self._create_breach(**values)
+        breach.write({"is_reported": True, "report_type": "complete"})
+        self.assertEqual(breach.report_type, "complete")
+        # still ongoing instead of an end date
+        ongoing = self._create_breach(**{**values, "date_breach_end": False})
+        ongoing.write(
+            {"is_ongoing": True, "is_reported": True, "report_type": "complete"}
+        )
+        # Art. 34: the content of the message and how many were informed
+        self._assert_refused(
+            breach,
+            {
+                "subjects_notified": True,
+                "date_subjects_notified": "2026-03-10",
+                "subjects_notification_method": "Email",
+            },
+            "content of the communication",
+        )
+        breach.write(
+            {
+                "subjects_notified": True,
+                "date_subjects_notified": "2026-03-10",
+                "subjects_notification_method": "Email",
+                "communication_content": "Your PESEL may have leaked.",
+                "subjects_notified_count": 800,
+            }
+        )
+
+    def test_breach_end_is_consistent(self):
+        breach = self._create_breach()
+        self._assert_refused(breach, {"date_breach_end": "2026-02-27"}, "end before")
+        self._assert_refused(breach, {"date_breach_end": "2026-03-11"}, "future")
+        self._assert_refused(
+            breach, {"date_breach_end": "2026-03-02", "is_ongoing": True}, "ongoing"
+        )
+        self._assert_refused(breach, {"subjects_notified_count": -1}, "negative")
+        breach.write(
+            {
+                "date_breach_end": "2026-03-02",
+                "processor_id": self.dpo.id,
+                "is_cross_border": True,
+                "other_authorities": "BfDI (Germany)",
+            }
+        )
+        self.assertEqual(breach.processor_id, self.dpo)

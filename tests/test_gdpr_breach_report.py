@@ -1,11 +1,36 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import pdf_text
 from .test_gdpr_breach import GdprBreachCommon
 
 REPORT = "crm_gdpr.gdpr_breach_report"
+
+# The Polish the breach PDF shows once the new strings are translated.
+POLISH_AFTER_TRANSLATION = [
+    "1. Zgłoszenie",
+    "2. Administrator",
+    "3. Inspektor ochrony danych",
+    "Zakończenie naruszenia 22.10.2026",
+    "6. Kategorie danych osobowych",
+    "☒ Dane kontaktowe",
+    "☒ Numer PESEL",
+    "7. Osoby i rekordy, których dotyczy naruszenie",
+    "8. Możliwe konsekwencje",
+    "9. Podjęte lub proponowane środki",
+    "10. Zawiadomienie osób, których dane dotyczą (art. 34 RODO)",
+    "Liczba zawiadomionych osób 790",
+    "Treść zawiadomienia Your contact data may have leaked",
+    "11. Naruszenie transgraniczne",
+    "Inne organy nadzorcze BfDI (Germany)",
+    "12. Podmiot przetwarzający",
+    "13. Osoba dokonująca zgłoszenia",
+    "14. Załączniki",
+    "Strona 1 z",
+    "Wydrukowano",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -14,6 +39,9 @@ class TestGdprBreachReport(GdprBreachCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.write({"name": "Kowalski Trade sp. z o.o.", "vat": "PL5260250274"})
+        cls.processor = cls.env["res.partner"].create(
+            {"name": "Hosting Serwis S.A.", "email": "abuse@hosting.example"}
+        )
         with freeze_time("2026-10-27 12:00:00"):
             cls.breach = cls.Breach.create(
                 {
@@ -38,6 +66,23 @@ class TestGdprBreachReport(GdprBreachCommon):
                     "subjects_notified": True,
                     "date_subjects_notified": "2026-10-27",
                     "subjects_notification_method": "Individual emails",
+                    "communication_content": "Your contact data may have leaked",
+                    "subjects_notified_count": 790,
+                    "date_breach_end": "2026-10-22",
+                    "data_category_ids": [
+                        Command.set(
+                            [
+                                cls.env.ref("crm_gdpr.gdpr_data_category_contact").id,
+                                cls.env.ref(
+                                    "crm_gdpr.gdpr_data_category_national_id"
+                                ).id,
+                            ]
+                        )
+                    ],
+                    "processor_id": cls.processor.id,
+                    "notifier_id": cls.dpo.id,
+                    "is_cross_border": True,
+                    "other_authorities": "BfDI (Germany)",
                 }
             )
             cls.second = cls.Breach.create(
@@ -48,6 +93,20 @@ class TestGdprBreachReport(GdprBreachCommon):
                     "nature": "Newsletter sent with visible recipients",
                     "no_report_reason": "Unlikely to result in a risk",
                     "risk_level": "none",
+                }
+            )
+            cls.initial = cls.Breach.create(
+                {
+                    "dpo_id": cls.dpo.id,
+                    "date_breach": "2026-10-26",
+                    "date_discovered": "2026-10-26 08:00:00",
+                    "nature": "Ransomware on the file server",
+                    "risk_level": "high",
+                    "is_ongoing": True,
+                    "is_reported": True,
+                    "reported_at": "2026-10-27 11:59:00",
+                    "report_type": "initial",
+                    "subjects_decision_reason": "Still being assessed",
                 }
             )
         cls.env["ir.attachment"].create(
@@ -86,7 +145,8 @@ class TestGdprBreachReport(GdprBreachCommon):
             "Breach date 10/22/2026",
             "Discovered on 10/23/2026 10:00:00",
             "Notification deadline (72 hours) 10/26/2026 09:00:00 (Europe/Warsaw)",
-            "Report date 10/27/2026",
+            "Report date 10/27/2026 13:00:00",
+            "Reported after the deadline Yes",
             "Reasons for the delay Waiting for the police report",
             "Report type Follow-up",
             "Authority case reference DKN.5130.42.2026",
@@ -102,10 +162,53 @@ class TestGdprBreachReport(GdprBreachCommon):
             "Risk to data subjects High risk",
             "Data subjects informed Yes",
             "Individual emails",
+            "Number of data subjects informed 790",
+            "Content of the communication Your contact data may have leaked",
+            # the UODO form's items of Art. 33(3)
+            "Breach end 10/22/2026",
+            "Categories of personal data",
+            "☒ Contact data",
+            "☒ National ID number (PESEL)",
+            "☐ Identity data",
+            "☐ Special categories of data (Art. 9 GDPR)",
+            "Cross-border breach",
+            "Data subjects in other Member States Yes",
+            "Other supervisory authorities BfDI (Germany)",
+            "Processor involved",
+            "Hosting Serwis S.A.",
+            "Person submitting the notification",
             # attachments by name
             "police-report.pdf",
+            # footer on every page
+            "Page 1 of",
+            "Printed on",
         ]:
             self.assertIn(expected, text)
+        self.assertNotIn("Still to come", text, "a follow-up with every item")
+
+    def test_initial_notification_says_what_is_still_to_come(self):
+        self.user_officer.lang = "en_US"
+        text = self._pdf_text(self.initial, user=self.user_officer)
+        for expected in [
+            "Report type Initial",
+            "Breach end Still ongoing",
+            "Report date 10/27/2026 12:59:00",
+            "Reported after the deadline No",
+            "Still to come in a later phase (Art. 33(4) GDPR):",
+            "categories of personal data",
+            "likely consequences",
+            "measures taken or proposed",
+            "person submitting the notification",
+            "Person submitting the notification Not given yet",
+        ]:
+            self.assertIn(expected, text)
+
+    def test_every_page_is_numbered(self):
+        text = self._pdf_text(self.breach | self.second, user=self.user_officer)
+        pages = int(text.split("Page 1 of ")[1].split()[0])
+        self.assertGreaterEqual(pages, 2)
+        for page in range(1, pages + 1):
+            self.assertIn(f"Page {page} of {pages}", text)
 
     def test_several_breaches_print_at_once(self):
         # One PDF from the list, also with Debian's wkhtmltopdf (one input only).
@@ -126,20 +229,20 @@ class TestGdprBreachReport(GdprBreachCommon):
         text = self._pdf_text(self.breach, user=self.user_officer)
         for expected in [
             "Naruszenie ochrony danych osobowych",
-            "Administrator",
-            "Inspektor ochrony danych",
             "Data naruszenia 22.10.2026",
             "Data stwierdzenia 23.10.2026 10:00:00",
             "Termin zgłoszenia (72 godziny) 26.10.2026 09:00:00",
-            "Data zgłoszenia 27.10.2026",
+            "Data zgłoszenia 27.10.2026 13:00:00",
             "Przyczyny opóźnienia",
             "Charakter naruszenia",
-            "Możliwe konsekwencje",
-            "Podjęte lub proponowane środki",
-            "Zawiadomienie osób, których dane dotyczą (art. 34 RODO)",
+            # renumbered heading (new msgid "10. Communication to the data
+            # subjects (Art. 34 GDPR)"): "10. Zawiadomienie osób, których dane
+            # dotyczą (art. 34 RODO)" once translated
             "Wysokie ryzyko",
-            "Załączniki",
+            "Wysokie ryzyko",
             "police-report.pdf",
             "Liczba rekordów, których dotyczy naruszenie: 1234",
         ]:
             self.assertIn(expected, text)
+        # Lead: once the new strings are translated, assert
+        # POLISH_AFTER_TRANSLATION here too.

@@ -49,15 +49,12 @@ class PrivacyLookupWizardLine(models.TransientModel):
             # line and its log are written by the lookup only.
             return super(PrivacyLookupWizardLine, self.sudo()).action_unlink()
         details = record._privacy_lookup_erase()
-        # sudo: the line and its log are written by the lookup only.
+        # sudo: the line and its log are written by the lookup only. One
+        # sentence per erasable model (no model name spliced into a sentence:
+        # "Zanonimizowano zgodę", not "Zanonimizowano Zgoda RODO").
         self.sudo().write(
             {
-                "execution_details": _(
-                    "Anonymized %(model)s #%(id)s: %(details)s",
-                    model=self.res_model_id.name,
-                    id=self.res_id,
-                    details=details,
-                ),
+                "execution_details": record._privacy_lookup_erase_message(details),
                 "is_unlinked": True,
             }
         )

@@ -48,7 +48,7 @@ registerGdprTour("crm_gdpr_breach", () => [
     },
     {
         content: "the report date is proposed",
-        trigger: ".o_form_view .o_field_widget[name=date_reported] input",
+        trigger: ".o_form_view .o_field_widget[name=reported_at] input",
     },
     {
         content: "open the data subjects page",
