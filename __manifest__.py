@@ -49,6 +49,12 @@
         "views/gdpr_breach_views.xml",
         "report/gdpr_breach_reports.xml",
         "report/gdpr_breach_templates.xml",
+        "data/gdpr_request_sequence_data.xml",
+        "data/gdpr_request_activity_data.xml",
+        "data/gdpr_request_cron_data.xml",
+        "views/gdpr_request_views.xml",
+        "report/gdpr_request_reports.xml",
+        "report/gdpr_request_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [

@@ -15,4 +15,6 @@ from . import gdpr_consent
 from . import res_partner
 from . import crm_lead
 from . import gdpr_breach
+from . import gdpr_deadline_mixin
+from . import gdpr_request
 from . import ir_actions_report

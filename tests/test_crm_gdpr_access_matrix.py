@@ -56,13 +56,15 @@ ACCESS_MATRIX = {
     "gdpr.transfer": REGISTER,
     # The officer keeps breaches; only the GDPR administrator deletes one.
     "gdpr.breach": {**REGISTER, "officer": "rcw"},
+    # Data-subject requests are evidence: officers only, nobody deletes them.
+    "gdpr.request": {**REGISTER, "officer": "rcw", "manager": "rcw"},
     "gdpr.consent.bulk.grant": WIZARD,
     "gdpr.consent.bulk.grant.line": WIZARD,
     "gdpr.consent.bulk.withdraw": WIZARD,
     "gdpr.consent.bulk.withdraw.line": WIZARD,
 }
 # Refusals that the model explains with a UserError rather than the ACL.
-USER_ERROR_REFUSALS = {("gdpr.consent", U)}
+USER_ERROR_REFUSALS = {("gdpr.consent", U), ("gdpr.request", U)}
 
 
 class _Rollback(Exception):
@@ -110,6 +112,11 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "date_breach": "2026-01-06",
                 "date_discovered": "2026-01-06 10:00:00",
             },
+            "gdpr.request": lambda: {
+                "partner_id": cls.giver.id,
+                "request_type": "access",
+                "date_received": "2026-01-06",
+            },
             "gdpr.consent.bulk.grant": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.consent.bulk.withdraw": lambda: {"partner_ids": [cls.giver.id]},
         }
@@ -121,6 +128,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.joint.controller": {"description": "Changed"},
             "gdpr.transfer": {"details": "Signed SCC 2021"},
             "gdpr.breach": {"records_count": 7},
+            "gdpr.request": {"description": "A copy of my data, please"},
             "gdpr.consent.bulk.grant": {"date_given": "2026-01-01"},
             "gdpr.consent.bulk.grant.line": {"to_create": True},
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},
