@@ -1,4 +1,3 @@
-import base64
 import csv
 import io
 import json
@@ -550,7 +549,16 @@ class GdprRequest(models.Model):
 
     @api.model
     def _check_client_fields(self, vals):
-        """Refuse values for the fields the server computes."""
+        """Refuse values for the fields the server computes, and emptying a
+        required field."""
+        for fname in ("date_received", "request_type", "state", "company_id"):
+            if fname in vals and not vals[fname]:
+                raise ValidationError(
+                    _(
+                        "“%s” of a data-subject request is required.",
+                        self._fields[fname]._description_string(self.env),
+                    )
+                )
         computed = {"date_due", "is_closed_late"} & set(vals)
         if computed:
             raise UserError(
@@ -629,8 +637,13 @@ class GdprRequest(models.Model):
         return self.env.ref("crm_gdpr.gdpr_request_report_response").report_action(self)
 
     def action_attach_access_report(self):
+        """Print the Art. 15 access report of the person and attach it."""
+        self._attach_access_report()
+        return True
+
+    def _attach_access_report(self):
         """Print the Art. 15 access report of the person, in the requester's
-        language, and attach it to the request."""
+        language, attach it to the request and return the attachment."""
         self.ensure_one()
         partner = self._get_partner_or_raise()
         report = self.env["ir.actions.report"].with_context(lang=self.lang)
@@ -684,6 +697,12 @@ class GdprRequest(models.Model):
 
     def action_export_data(self):
         """Attach the person's data as JSON and CSV (Art. 20)."""
+        self._export_data()
+        return True
+
+    def _export_data(self):
+        """Attach the person's data as JSON and CSV (Art. 20) and return the
+        two attachments."""
         self.ensure_one()
         data = self._get_portability_data()
         stem = _("Personal data - %(name)s", name=self.name)
