@@ -16,7 +16,10 @@ class GdprDeadlineMixin(models.AbstractModel):
     Shared by the GDPR registers whose records must be dealt with by a
     deadline (the data-subject request's month of Art. 12(3), the breach's
     72 hours of Art. 33(1)). The model inheriting it also inherits
-    ``mail.thread`` and ``mail.activity.mixin`` and sets:
+    ``mail.thread`` and ``mail.activity.mixin``, listed after it
+    (``_inherit = ["gdpr.deadline.mixin", "mail.thread", "mail.activity.mixin"]``:
+    the reminder is scheduled once ``mail.thread`` has created the record and
+    subscribed its creator), and sets:
 
     - ``_gdpr_deadline_field``: the name of its (stored) ``Date`` or
       ``Datetime`` deadline field;

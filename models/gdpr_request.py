@@ -74,7 +74,9 @@ LEAD_EXPORT_FIELDS = (
 class GdprRequest(models.Model):
     _name = "gdpr.request"
     _description = "GDPR Data-Subject Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "gdpr.deadline.mixin"]
+    # gdpr.deadline.mixin first: it schedules the reminder once mail.thread
+    # has created the record and subscribed its creator.
+    _inherit = ["gdpr.deadline.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_due asc, id desc"
     _check_company_auto = True
 
@@ -559,6 +561,20 @@ class GdprRequest(models.Model):
                         self._fields[fname]._description_string(self.env),
                     )
                 )
+        for fname, value in vals.items():
+            field = self._fields[fname]
+            if field.type == "selection" and value:
+                allowed = [
+                    key for key, _label in field._description_selection(self.env)
+                ]
+                if value not in allowed:
+                    raise ValidationError(
+                        _(
+                            "“%(value)s” is not a valid value for “%(field)s”.",
+                            value=str(value)[:50],
+                            field=field._description_string(self.env),
+                        )
+                    )
         computed = {"date_due", "is_closed_late"} & set(vals)
         if computed:
             raise UserError(

@@ -103,6 +103,10 @@ class TestGdprRequest(GdprRequestCommon):
             self._create(date_received="soon")
         with self.assertRefused(ValidationError, "not a valid value"):
             self._create(partner_id="abc")
+        with self.assertRefused(ValidationError, "not a valid value"):
+            self._create(request_type="complaint")
+        with self.assertRefused(ValidationError, "not a valid value"):
+            self._create().write({"lang": "xx_XX"})
 
     def test_computed_fields_are_not_written_by_clients(self):
         request = self._create()
@@ -248,6 +252,17 @@ class TestGdprRequest(GdprRequestCommon):
         # Another handler gets it.
         request.user_id = self.user_manager
         self.assertEqual(self._reminders(request).user_id, self.user_manager)
+
+    def test_reminder_with_the_creator_subscribed(self):
+        # As in the web client: tracking and followers on.
+        request = (
+            self.env["gdpr.request"]
+            .with_user(self.user_officer)
+            .with_context(tracking_disable=False)
+            .create({"partner_id": self.person.id, "date_received": "2026-03-10"})
+        )
+        self.assertEqual(len(self._reminders(request)), 1)
+        self.assertEqual(request.message_partner_ids, self.user_officer.partner_id)
 
     def test_reminder_follows_the_extension_and_closes_with_the_answer(self):
         request = self._create()
