@@ -61,6 +61,7 @@
         "demo/gdpr_processing_register_demo.xml",
         "demo/gdpr_consent_demo.xml",
         "demo/gdpr_breach_demo.xml",
+        "demo/gdpr_request_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
