@@ -133,7 +133,6 @@ class GdprRequest(models.Model):
         tracking=True,
     )
     requester_email = fields.Char(
-        string="Requester Email",
         compute="_compute_requester",
         store=True,
         readonly=False,
@@ -148,7 +147,7 @@ class GdprRequest(models.Model):
         tracking=True,
         help="The language of the response letter: the requester's.",
     )
-    identity_verified = fields.Boolean(string="Identity Verified", tracking=True)
+    identity_verified = fields.Boolean(tracking=True)
     identity_verification = fields.Text(
         string="How the Identity Was Verified",
         tracking=True,
@@ -183,7 +182,6 @@ class GdprRequest(models.Model):
             ("website", "Website form"),
             ("other", "Other"),
         ],
-        string="Received Via",
         tracking=True,
     )
     description = fields.Text(
