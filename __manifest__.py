@@ -57,12 +57,19 @@
         "views/gdpr_evidence_event_views.xml",
         "report/gdpr_evidence_integrity_reports.xml",
         "report/gdpr_evidence_integrity_templates.xml",
+        "data/gdpr_request_sequence_data.xml",
+        "data/gdpr_request_activity_data.xml",
+        "data/gdpr_request_cron_data.xml",
+        "views/gdpr_request_views.xml",
+        "report/gdpr_request_reports.xml",
+        "report/gdpr_request_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [
         "demo/gdpr_processing_register_demo.xml",
         "demo/gdpr_consent_demo.xml",
         "demo/gdpr_breach_demo.xml",
+        "demo/gdpr_request_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -237,3 +237,39 @@ class ResPartner(models.Model):
         )
         action["context"] = {"default_partner_ids": self.ids}
         return action
+
+    # ------------------------------------------------------------------
+    # Data-subject requests (SPEC section 11)
+    # ------------------------------------------------------------------
+    gdpr_request_ids = fields.One2many(
+        "gdpr.request",
+        "partner_id",
+        string="Data-Subject Requests",
+        groups="crm_gdpr.group_gdpr_officer",
+    )
+    gdpr_request_count = fields.Integer(
+        string="Data-Subject Requests",
+        compute="_compute_gdpr_request_count",
+        groups="crm_gdpr.group_gdpr_officer",
+    )
+
+    def _compute_gdpr_request_count(self):
+        counts = {}
+        Request = self.env["gdpr.request"]
+        if Request.has_access("read"):
+            counts = dict(
+                Request._read_group(
+                    [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+                )
+            )
+        for partner in self:
+            partner.gdpr_request_count = counts.get(partner._origin, 0)
+
+    def action_view_gdpr_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_request_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

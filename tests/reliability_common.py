@@ -73,6 +73,13 @@ class GdprReliabilityCommon(GdprCommon):
                     "nature": "Lost laptop",
                 }
             ),
+            "gdpr.request": env["gdpr.request"].create(
+                {
+                    "partner_id": giver.id,
+                    "request_type": "access",
+                    "date_received": "2026-01-05",
+                }
+            ),
             "gdpr.consent": env["gdpr.consent"].create(
                 {
                     "partner_id": giver.id,

@@ -59,6 +59,8 @@ ACCESS_MATRIX = {
     # The evidence log: read by officers, written by the system only.
     "gdpr.evidence.event": {**REGISTER, "officer": "r", "manager": "r"},
     "gdpr.evidence.chain": {**REGISTER, "officer": "r", "manager": "r"},
+    # Data-subject requests are evidence: officers only, nobody deletes them.
+    "gdpr.request": {**REGISTER, "officer": "rcw", "manager": "rcw"},
     "gdpr.consent.bulk.grant": WIZARD,
     "gdpr.consent.bulk.grant.line": WIZARD,
     "gdpr.consent.bulk.withdraw": WIZARD,
@@ -71,6 +73,7 @@ ACCESS_MATRIX = {
 USER_ERROR_REFUSALS = {
     ("gdpr.consent", U),
     ("gdpr.breach", U),
+    ("gdpr.request", U),
     ("gdpr.evidence.event", C),
     ("gdpr.evidence.event", W),
     ("gdpr.evidence.event", U),
@@ -126,6 +129,11 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "date_breach": "2026-01-06",
                 "date_discovered": "2026-01-06 10:00:00",
             },
+            "gdpr.request": lambda: {
+                "partner_id": cls.giver.id,
+                "request_type": "access",
+                "date_received": "2026-01-06",
+            },
             "gdpr.consent.bulk.grant": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.consent.bulk.withdraw": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.evidence.event": lambda: {
@@ -150,6 +158,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.joint.controller": {"description": "Changed"},
             "gdpr.transfer": {"details": "Signed SCC 2021"},
             "gdpr.breach": {"records_count": 7},
+            "gdpr.request": {"description": "A copy of my data, please"},
             "gdpr.consent.bulk.grant": {"date_given": "2026-01-01"},
             "gdpr.consent.bulk.grant.line": {"to_create": True},
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},

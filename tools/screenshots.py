@@ -64,6 +64,12 @@ SCREENS = [
         "crm_gdpr.gdpr_breach_laptop_demo",
         None,
     ),
+    (
+        "request_form",
+        "action-crm_gdpr.gdpr_request_action",
+        "crm_gdpr.gdpr_request_access_demo",
+        "answer",
+    ),
 ]
 # (file name, report XML id, XML id of a demo record)
 PRINTOUTS = [
@@ -81,6 +87,11 @@ PRINTOUTS = [
         "breach_pdf",
         "crm_gdpr.gdpr_breach_report",
         "crm_gdpr.gdpr_breach_laptop_demo",
+    ),
+    (
+        "request_response_pdf",
+        "crm_gdpr.gdpr_request_report_response",
+        "crm_gdpr.gdpr_request_access_demo",
     ),
 ]
 

@@ -1,0 +1,94 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import pdf_text
+from .test_gdpr_request import GdprRequestCommon
+
+REPORT = "crm_gdpr.gdpr_request_report_response"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-20 12:00:00")
+class TestGdprRequestReport(GdprRequestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.company.name = "Kowalski Trade sp. z o.o."
+        cls.person.lang = "en_US"
+
+    def _letter(self, request, **kwargs):
+        return pdf_text(self.env, REPORT, request, user=self.user_officer, **kwargs)
+
+    def test_letter_states_what_was_done(self):
+        request = self._create(
+            response="We sent you a copy of the data we hold about you."
+        )
+        request.action_done()
+        text = self._letter(request)
+        self.assertIn(f"Your request {request.name}", text)
+        self.assertIn("Ewa Nowak", text)
+        self.assertIn("ul. Lipowa 3", text)
+        self.assertIn("Access (Art. 15)", text)
+        self.assertIn("Received on 03/10/2026", text)
+        self.assertIn("This is what we did:", text)
+        self.assertIn("We sent you a copy of the data we hold about you.", text)
+        self.assertIn("right to lodge a complaint with a supervisory authority", text)
+        self.assertIn("Data Protection Officer", text, "signed by the handler")
+
+    def test_refusal_letter_gives_reasons_and_the_right_to_complain(self):
+        request = self._create(
+            request_type="erasure",
+            refusal_reason="The invoices must be kept for five years (tax law).",
+        )
+        request.action_refuse()
+        text = self._letter(request)
+        self.assertIn("Erasure (Art. 17)", text)
+        self.assertIn("We are not taking action on it", text)
+        self.assertIn("The invoices must be kept for five years (tax law).", text)
+        self.assertIn("right to lodge a complaint with a supervisory authority", text)
+        self.assertIn("judicial remedy (Art. 79 GDPR)", text)
+        self.assertIn("Personal Data Protection Office", text)
+        self.assertIn("UODO", text)
+        self.assertIn("ul. Stawki 2, 00-193 Warszawa", text)
+
+    def test_uodo_only_for_a_polish_controller(self):
+        self.company.country_id = self.env.ref("base.de")
+        request = self._create(refusal_reason="Manifestly unfounded")
+        request.action_refuse()
+        text = self._letter(request)
+        self.assertIn("right to lodge a complaint with a supervisory authority", text)
+        self.assertNotIn("UODO", text)
+
+    def test_extension_letter_gives_the_new_date_and_the_reasons(self):
+        request = self._create(
+            is_extended=True, extension_reason="Your request covers 20 years of data."
+        )
+        text = self._letter(request)
+        self.assertIn("extended by two further months, until 06/10/2026", text)
+        self.assertIn("Your request covers 20 years of data.", text)
+
+    def test_acknowledgement_of_an_open_request(self):
+        text = self._letter(self._create())
+        self.assertIn("by 04/10/2026 at the latest", text)
+
+    def test_letter_in_the_language_of_the_requester(self):
+        self.person.lang = "pl_PL"
+        request = self._create(response="Przesłaliśmy kopię danych.")
+        self.assertEqual(request.lang, "pl_PL")
+        request.action_done()
+        # The printing user reads English; the letter is in the requester's
+        # language: Polish dates (and, with pl.po, Polish wording).
+        text = self._letter(request, lang="en_US")
+        self.assertIn("10.03.2026", text)
+        self.assertNotIn("03/10/2026", text)
+        self.assertIn("Przesłaliśmy kopię danych.", text)
+
+    def test_only_officers_print_the_letter(self):
+        request = self._create()
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(self.user_sales)._render_qweb_html(
+                REPORT, request.ids
+            )
