@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from .gdpr_evidence_mixin import evidence_exception, in_evidence_exception
+
 _logger = logging.getLogger(__name__)
 
 
@@ -169,7 +171,11 @@ class GdprDeadlineMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        if "overdue_notified" in vals and not self.env.context.get("gdpr_deadline_job"):
+        # Not a context key (clients send the context): the job marks the
+        # records it writes (see gdpr.evidence.mixin's evidence_exception).
+        if "overdue_notified" in vals and not in_evidence_exception(
+            self.env, self._name, self.ids
+        ):
             raise UserError(
                 self.env._("Only the daily job records that it posted its notice.")
             )
@@ -233,9 +239,8 @@ class GdprDeadlineMixin(models.AbstractModel):
                         body=record._gdpr_overdue_message(),
                         subtype_xmlid="mail.mt_note",
                     )
-                    record.with_context(gdpr_deadline_job=True).write(
-                        {"overdue_notified": True}
-                    )
+                    with evidence_exception(record):
+                        record.write({"overdue_notified": True})
                     self.env.flush_all()
             except Exception:
                 _logger.exception(

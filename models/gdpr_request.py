@@ -76,9 +76,23 @@ class GdprRequest(models.Model):
     _description = "GDPR Data-Subject Request"
     # gdpr.deadline.mixin first: it schedules the reminder once mail.thread
     # has created the record and subscribed its creator.
-    _inherit = ["gdpr.deadline.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "gdpr.evidence.mixin",
+        "gdpr.deadline.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_due asc, id desc"
     _check_company_auto = True
+
+    # Evidence (SPEC section 7, see gdpr.evidence.mixin): a request shows the
+    # authority how the controller answered (Art. 5(2), 12).
+    _gdpr_identifier_field = "name"
+    _gdpr_identifier_sequence = "gdpr.request"
+    _gdpr_technical_fields = ("date_due", "is_closed_late", "overdue_notified")
+    _gdpr_copy_refused = True
+    _gdpr_unlink_refused = True
+    _gdpr_append_only_chatter = True
 
     # The one-month clock (gdpr.deadline.mixin)
     _gdpr_deadline_field = "date_due"
@@ -492,59 +506,18 @@ class GdprRequest(models.Model):
         for vals in vals_list:
             check_input_values(self, vals)
             self._check_client_fields(vals)
-        self._evidence_assign_names(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
         self._check_client_fields(vals)
-        self._evidence_check_write(vals)
         return super().write(vals)
 
-    def copy(self, default=None):
-        self._evidence_refuse_copy()
-        return super().copy(default)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_evidence(self):
-        self._evidence_refuse_unlink()
-
-    # ------------------------------------------------------------------
-    # Evidence (SPEC section 7). Small methods, to be replaced by
-    # gdpr.evidence.mixin once it is merged.
-    # ------------------------------------------------------------------
-    @api.model
-    def _evidence_assign_names(self, vals_list):
-        """Give every new request its reference from the sequence, whatever
-        the caller sent."""
-        for vals in vals_list:
-            company = self.env["res.company"].browse(
-                vals.get("company_id") or self.env.company.id
-            )
-            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                "gdpr.request"
-            ) or _("New")
-
-    def _evidence_check_write(self, vals):
-        """Refuse changing the reference of a request."""
-        if "name" in vals and any(request.name != vals["name"] for request in self):
-            raise UserError(_("The reference of a data-subject request never changes."))
-
-    def _evidence_refuse_copy(self):
-        raise UserError(
-            _(
-                "Data-subject requests are evidence and cannot be duplicated: "
-                "register the new request."
-            )
-        )
-
-    def _evidence_refuse_unlink(self):
-        raise UserError(
-            _(
-                "Data-subject requests are evidence (Art. 5(2) GDPR) and cannot "
-                "be deleted."
-            )
+    def _gdpr_unlink_refused_message(self):
+        return _(
+            "Data-subject requests are evidence (Art. 5(2) GDPR) and cannot "
+            "be deleted."
         )
 
     @api.model
@@ -573,14 +546,6 @@ class GdprRequest(models.Model):
                             field=field._description_string(self.env),
                         )
                     )
-        computed = {"date_due", "is_closed_late"} & set(vals)
-        if computed:
-            raise UserError(
-                _(
-                    "“%s” of a data-subject request is computed and cannot be written.",
-                    self._fields[sorted(computed)[0]]._description_string(self.env),
-                )
-            )
 
     # ------------------------------------------------------------------
     # The clock (gdpr.deadline.mixin hooks)
