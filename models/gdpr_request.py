@@ -516,8 +516,7 @@ class GdprRequest(models.Model):
 
     def _gdpr_unlink_refused_message(self):
         return _(
-            "Data-subject requests are evidence (Art. 5(2) GDPR) and cannot "
-            "be deleted."
+            "Data-subject requests are evidence (Art. 5(2) GDPR) and cannot be deleted."
         )
 
     @api.model

@@ -36,6 +36,9 @@ class GdprConsentBulkGrant(models.TransientModel):
         "wizard_id",
         string="Texts",
         compute="_compute_line_ids",
+        # Searched as the user: a stored compute runs as superuser otherwise
+        # and would offer texts the user cannot read (SPEC section 8).
+        compute_sudo=False,
         store=True,
         readonly=False,
     )

@@ -22,6 +22,9 @@ class GdprConsentBulkWithdraw(models.TransientModel):
         "wizard_id",
         string="Active Consents",
         compute="_compute_line_ids",
+        # Searched as the user: a stored compute runs as superuser otherwise
+        # and would list consents the user cannot read (SPEC section 8).
+        compute_sudo=False,
         store=True,
         readonly=False,
     )
