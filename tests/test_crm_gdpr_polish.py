@@ -1,5 +1,12 @@
+import re
+import shutil
+import subprocess
+
+import polib
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .gdpr_consent_common import GdprConsentCommon
 
@@ -21,23 +28,18 @@ CORRECTED_POLISH = {
         "uzasadnienia na podstawie rozdziału V RODO."
     ),
 }
-# Source strings changed because they forced wrong Polish; their pl.po
-# entries are edited but Odoo reads them only once the pot is regenerated
-# (the po is merged with the pot). Lead: assert these after regenerating.
-POLISH_FOR_THE_LEAD = {
+# Strings whose Polish the lead checked after regenerating the pot (issue 14
+# and later): code strings (read through _()) and view terms.
+POLISH_CODE_STRINGS = {
     "Anonymized consent %(details)s": "Zanonimizowano zgodę %(details)s",
-    "Consents are anonymised only by the logged erasure "
-    "(CRM → GDPR → Privacy Lookup).": (
-        "Zgody anonimizuje wyłącznie rejestrowane usunięcie danych "
-        "(CRM → RODO → Wyszukiwanie informacji o prywatności)."
-    ),
-    # new strings
-    "Full name": "Imię i nazwisko",
     "Consent registered.": "Zarejestrowano zgodę.",
-    "Retention (months)": "Przechowywanie (mies.)",
     "Printed on %s": "Wydrukowano %s",
     "Page %(page)s of %(total)s": "Strona %(page)s z %(total)s",
     "Not a third country": "To nie jest państwo trzecie",
+}
+POLISH_VIEW_TERMS = {
+    "crm_gdpr.report_partner_personal_data_document": ["Imię i nazwisko"],
+    "crm_gdpr.gdpr_consent_category_view_list": ["Przechowywanie (mies.)"],
 }
 
 
@@ -66,6 +68,39 @@ class TestCrmGdprPolish(GdprConsentCommon):
             .with_context(lang="pl_PL")
             .arch_db,
         )
+
+    def test_polish_code_strings_and_view_terms(self):
+        for source, polish in POLISH_CODE_STRINGS.items():
+            self.assertEqual(self.env_pl._(source), polish)
+        for xmlid, terms in POLISH_VIEW_TERMS.items():
+            arch = self.env.ref(xmlid).with_context(lang="pl_PL").arch_db
+            for term in terms:
+                self.assertIn(term, arch, xmlid)
+
+    def test_pl_po_is_complete_and_valid(self):
+        """Every entry of pl.po is translated, none fuzzy, placeholders kept,
+        and msgfmt accepts the file."""
+        po_path = file_path("crm_gdpr/i18n/pl.po")
+        if not shutil.which("msgfmt"):
+            self.skipTest("gettext's msgfmt is not installed")
+        result = subprocess.run(
+            ["msgfmt", "-c", "-o", "/dev/null", po_path],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.assertEqual((result.returncode, result.stderr), (0, ""))
+        placeholder = re.compile(r"%\([a-z_]+\)s|%s|<[^>]+>")
+        for entry in polib.pofile(po_path):
+            if entry.obsolete:
+                continue
+            self.assertTrue(entry.msgstr, entry.msgid)
+            self.assertNotIn("fuzzy", entry.flags, entry.msgid)
+            self.assertEqual(
+                sorted(placeholder.findall(entry.msgstr)),
+                sorted(placeholder.findall(entry.msgid)),
+                entry.msgid,
+            )
 
     def test_consent_state_and_breach_labels_in_polish(self):
         Consent = self.env_pl["gdpr.consent"]

@@ -6,7 +6,7 @@ from .gdpr_consent_common import GdprConsentCommon
 
 REPORT = "crm_gdpr.action_report_partner_personal_data"
 
-# The Polish the access report shows once the new strings are translated (lead).
+# The Polish of the access report's headings (i18n/pl.po).
 POLISH_AFTER_TRANSLATION = [
     "Kto przetwarza Twoje dane",
     "Administrator",
@@ -152,6 +152,9 @@ class TestGdprAccessReportArticle15(GdprConsentCommon):
         self.assertIn("Personal data report", english)
         polish = pdf_text(self.env, REPORT, self.partner, user=self.user_officer)
         self.assertIn("Stany Zjednoczone", polish, "the partner's language")
+        self.assertIn("Raport danych osobowych", polish)
+        for expected in POLISH_AFTER_TRANSLATION:
+            self.assertIn(expected, polish)
         self.assertNotIn("Stany Zjednoczone", english)
 
     def test_rows_never_split_across_pages(self):

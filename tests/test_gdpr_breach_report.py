@@ -8,7 +8,7 @@ from .test_gdpr_breach import GdprBreachCommon
 
 REPORT = "crm_gdpr.gdpr_breach_report"
 
-# The Polish the breach PDF shows once the new strings are translated.
+# The Polish of the breach PDF's headings and labels (i18n/pl.po).
 POLISH_AFTER_TRANSLATION = [
     "1. Zgłoszenie",
     "2. Administrator",
@@ -235,14 +235,12 @@ class TestGdprBreachReport(GdprBreachCommon):
             "Data zgłoszenia 27.10.2026 13:00:00",
             "Przyczyny opóźnienia",
             "Charakter naruszenia",
-            # renumbered heading (new msgid "10. Communication to the data
-            # subjects (Art. 34 GDPR)"): "10. Zawiadomienie osób, których dane
-            # dotyczą (art. 34 RODO)" once translated
             "Wysokie ryzyko",
             "Wysokie ryzyko",
             "police-report.pdf",
             "Liczba rekordów, których dotyczy naruszenie: 1234",
         ]:
             self.assertIn(expected, text)
-        # Lead: once the new strings are translated, assert
-        # POLISH_AFTER_TRANSLATION here too.
+        for expected in POLISH_AFTER_TRANSLATION:
+            self.assertIn(expected, text)
+        self.assertNotIn("Page 1 of", text)

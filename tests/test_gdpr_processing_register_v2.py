@@ -7,7 +7,7 @@ from .test_gdpr_processing_register import GdprRegisterCommon
 
 REPORT = "crm_gdpr.action_report_gdpr_processing_register"
 
-# The Polish the register shows once the new strings are translated (lead).
+# The Polish of the register's printout and transfer bases (i18n/pl.po).
 POLISH_AFTER_TRANSLATION = {
     "gdpr_transfer_basis_art46_2c": "Art. 46 ust. 2 lit. c RODO",
     "gdpr_transfer_basis_art45": "Art. 45 RODO",
@@ -194,6 +194,49 @@ class TestGdprRegisterSecondVersion(GdprRegisterCommon):
             "Page 1 of",
         ]:
             self.assertIn(expected, text)
+
+    def test_printout_and_transfer_bases_in_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "crm_gdpr"], ["pl_PL"]
+        )
+        for xmlid in ("gdpr_transfer_basis_art46_2c", "gdpr_transfer_basis_art45"):
+            basis = self.env.ref(f"crm_gdpr.{xmlid}").with_context(lang="pl_PL")
+            self.assertEqual(basis.legal_reference, POLISH_AFTER_TRANSLATION[xmlid])
+            self.assertIn(POLISH_AFTER_TRANSLATION[xmlid], basis.display_name)
+        register = self._create_register(title="Rejestr art. 30")
+        self._create_activity(
+            register,
+            name="Rekrutacja",
+            purpose="Zatrudnianie pracowników",
+            processes_special_categories=True,
+            special_category_condition="b",
+            processes_criminal_data=True,
+            criminal_data_basis="Ustawa o ochronie małoletnich",
+            automated_decision=True,
+            automated_decision_logic="Selekcja CV po słowach kluczowych",
+            collected_from_subject=False,
+            data_source="Portale z ofertami pracy",
+            transfer_ids=[
+                Command.create(
+                    {
+                        "country_id": self.env.ref("base.us").id,
+                        "basis_id": self.basis_adequacy.id,
+                    }
+                ),
+            ],
+        )
+        self.env.flush_all()
+        text = pdf_text(self.env, REPORT, register, lang="pl_PL")
+        for expected in POLISH_AFTER_TRANSLATION["report"]:
+            self.assertIn(expected, text)
+        for expected in [
+            "Art. 9 ust. 2 lit. b – prawo pracy",
+            "Stany Zjednoczone: Art. 45 RODO",
+            "Strona 1 z",
+        ]:
+            self.assertIn(expected, text)
+        self.assertNotIn("Page 1 of", text)
 
     def test_long_register_starts_on_its_first_page(self):
         """No half-empty first page: the first activity starts right after

@@ -85,6 +85,59 @@ class TestGdprRequestReport(GdprRequestCommon):
         self.assertIn("10.03.2026", text)
         self.assertNotIn("03/10/2026", text)
         self.assertIn("Przesłaliśmy kopię danych.", text)
+        self._load_polish()
+        text = self._letter(request, lang="en_US")
+        for expected in [
+            f"Twoje żądanie {request.name}",
+            "Żądanie Dostęp do danych (art. 15)",
+            "Data otrzymania 10.03.2026",
+            "Termin odpowiedzi 10.04.2026",
+            "Rozpatrzyliśmy Twoje żądanie z dnia 10.03.2026, złożone na podstawie "
+            "ogólnego rozporządzenia o ochronie danych (RODO). Podjęliśmy "
+            "następujące działania:",
+            "masz prawo wnieść skargę do organu nadzorczego (art. 77 RODO)",
+            "Z poważaniem",
+        ]:
+            self.assertIn(expected, text)
+        self.assertNotIn("Your request", text)
+
+    def test_refusal_and_extension_letters_in_polish(self):
+        self.person.lang = "pl_PL"
+        self._load_polish()
+        request = self._create(
+            request_type="erasure",
+            refusal_reason="Faktury przechowujemy przez pięć lat (prawo podatkowe).",
+        )
+        request.action_refuse()
+        text = self._letter(request)
+        for expected in [
+            "Usunięcie danych (art. 17)",
+            "Nie podejmujemy działań w związku z tym żądaniem z następujących "
+            "przyczyn:",
+            "Masz prawo wnieść skargę do organu nadzorczego",
+            "(art. 79 RODO) (art. 12 ust. 4 RODO)",
+            "W Polsce organem nadzorczym jest Prezes Urzędu Ochrony Danych "
+            "Osobowych (UODO), ul. Stawki 2, 00-193 Warszawa",
+        ]:
+            self.assertIn(expected, text)
+        extended = self._create(
+            is_extended=True, extension_reason="Żądanie obejmuje dane z 20 lat."
+        )
+        text = self._letter(extended)
+        self.assertIn(
+            "termin udzielenia odpowiedzi zostaje przedłużony o kolejne dwa "
+            "miesiące, do dnia 10.06.2026, z następujących przyczyn:",
+            text,
+        )
+        text = self._letter(self._create())
+        self.assertIn(
+            "Twoje żądanie otrzymaliśmy dnia 10.03.2026 i odpowiemy na nie bez "
+            "zbędnej zwłoki, najpóźniej do dnia 10.04.2026 (art. 12 ust. 3 RODO).",
+            text,
+        )
+
+    def _load_polish(self):
+        self.env["ir.module.module"]._load_module_terms(["crm_gdpr"], ["pl_PL"])
 
     def test_only_officers_print_the_letter(self):
         request = self._create()
