@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .gdpr_search import gdpr_search_domain
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -18,6 +20,13 @@ class CrmLead(models.Model):
         groups="crm_gdpr.group_gdpr_user",
         help="Active consents of the companies you work in.",
     )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # GDPR fields are searched by GDPR users only, and the consents the
+        # user cannot read never decide a match (SPEC section 8).
+        domain = gdpr_search_domain(self, domain, ("gdpr_consent_ids",))
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.depends_context("allowed_company_ids")
     @api.depends("gdpr_consent_ids.state")

@@ -25,6 +25,23 @@ WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_sourc
 CONTACT_KINDS = ("email", "phone", "mobile")
 
 
+def _record_id(value):
+    """The record id a many2one value of a create, write or onchange names.
+
+    Besides an id, the form's onchange may send ``[id, name]`` or
+    ``{"id": id, ...}``: all name the record that would be read.
+    """
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else False
+    elif isinstance(value, dict):
+        value = value.get("id")
+    elif isinstance(value, models.BaseModel):
+        value = value._origin.id if len(value) == 1 else False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return False
+
+
 class GdprConsent(models.Model):
     _name = "gdpr.consent"
     _description = "GDPR Consent"
@@ -607,8 +624,8 @@ class GdprConsent(models.Model):
                 ("text_id", "gdpr.consent.text"),
                 ("address_id", "res.partner"),
             ):
-                if isinstance(vals.get(fname), int) and vals[fname]:
-                    ids[model].add(vals[fname])
+                if record_id := _record_id(vals.get(fname)):
+                    ids[model].add(record_id)
         for model, record_ids in ids.items():
             records = self.env[model].browse(record_ids).exists()
             if (
@@ -625,6 +642,13 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    def onchange(self, values, field_names, fields_spec):
+        # The form computes the wording, contact value, channels, address
+        # and document from the giver, lead and text: refuse those the user
+        # cannot read before anything is computed from them (SPEC 8).
+        self._check_source_access([values])
+        return super().onchange(values, field_names, fields_spec)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -950,10 +974,16 @@ class GdprConsent(models.Model):
         """Add the consent's e-mail or phone number to Odoo's blacklist."""
         self.ensure_one()
         if self.contact_channel_id.kind == "email":
+            # The blacklist stores the normalised address: a malformed value
+            # ("a@b@example.com") normalises to another person's address
+            # ("b@example.com"), which is never blacklisted in its place.
+            email = tools.email_normalize(self.contact_value)
+            if not email or email != self.contact_value.strip().lower():
+                raise UserError(_("it is not a single valid email address"))
             # sudo: the mail blacklist is writable by administrators only;
             # only the consent's own email is added.
             self.env["mail.blacklist"].sudo()._add(
-                self.contact_value, message=_("Consent %s withdrawn", self.name)
+                email, message=_("Consent %s withdrawn", self.name)
             )
             self.message_post(
                 body=_("%s added to the email blacklist.", self.contact_value),

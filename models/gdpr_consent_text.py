@@ -1,7 +1,12 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_translation_values,
+)
 
 
 class GdprConsentText(models.Model):
@@ -70,20 +75,59 @@ class GdprConsentText(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
+            self._check_attachment_value(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        self._check_attachment_value(vals)
         return super().write(vals)
 
+    def _check_attachment_value(self, vals):
+        """Refuse a terms document the writer cannot read or of another record.
+
+        Every consent of the text shows its document: a file the writer
+        cannot read (another company's signed scan) is refused without a
+        word of it; a readable one belongs to no record or to the text
+        itself (SPEC section 8).
+        """
+        attachment_id = vals.get("attachment_id")
+        if not isinstance(attachment_id, int) or not attachment_id:
+            return
+        Attachment = self.env["ir.attachment"]
+        if not self.env.su and not Attachment._filter_attachment_access(
+            [attachment_id]
+        ):
+            raise AccessError(
+                self.env._("You cannot use as terms document a file you cannot read.")
+            )
+        # sudo: only where the file belongs is compared, nothing is shown.
+        owner = Attachment.sudo().browse(attachment_id).exists()
+        if not owner:
+            return  # the framework refuses the missing record
+        if owner.res_model and (
+            owner.res_model != self._name
+            or (owner.res_id and owner.res_id not in self.ids)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The terms document of a consent text is a file of its own "
+                    "or one attached to the text itself."
+                )
+            )
+
     def _update_field_translations(self, field_name, translations, digest=None, **kw):
-        res = super()._update_field_translations(
-            field_name, translations, digest=digest, **kw
-        )
-        field = self._fields[field_name]
-        if field.type == "html" and field.sanitize:
-            self._gdpr_sanitize_translations(field, translations)
+        # In a savepoint: a translation over the field's length limit is
+        # refused and leaves nothing written (SPEC section 9).
+        with self.env.cr.savepoint():
+            res = super()._update_field_translations(
+                field_name, translations, digest=digest, **kw
+            )
+            field = self._fields[field_name]
+            if field.type == "html" and field.sanitize:
+                self._gdpr_sanitize_translations(field, translations)
+            check_translation_values(self, field_name, translations)
         return res
 
     def _gdpr_sanitize_translations(self, field, langs):

@@ -3,7 +3,11 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_translation_values,
+)
 
 
 class GdprDictionaryMixin(models.AbstractModel):
@@ -75,6 +79,16 @@ class GdprDictionaryMixin(models.AbstractModel):
                     )
             self._unmark_previous_defaults(new_vals, exclude=self)
         return super().write(vals)
+
+    def _update_field_translations(self, field_name, translations, digest=None, **kw):
+        # In a savepoint: a translation over the field's length limit is
+        # refused and leaves nothing written (SPEC section 9).
+        with self.env.cr.savepoint():
+            res = super()._update_field_translations(
+                field_name, translations, digest=digest, **kw
+            )
+            check_translation_values(self, field_name, translations)
+        return res
 
     def _unmark_previous_defaults(self, vals_list, exclude=None):
         """Unmark the current default of every company getting a new one.

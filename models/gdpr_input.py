@@ -51,6 +51,10 @@ def _valid(field, value, model=None):
         if model is not None:
             return value in field.get_values(model.env)
         return True
+    if field.type == "boolean":
+        # "False" or "no" would be stored as True: only what means a boolean
+        # to the ORM itself (True, False, 1, 0) is accepted.
+        return isinstance(value, int) and value in (0, 1)
     if field.type in ("char", "text", "html"):
         return isinstance(value, str) and "\x00" not in value
     return True
@@ -121,6 +125,41 @@ def check_input_values(model, vals):
                     type=field.type,
                 )
             )
+
+
+def check_translation_values(model, field_name, langs):
+    """Refuse translations of ``field_name`` longer than its write allows.
+
+    The translation dialog (``update_field_translations``) stores values
+    without ``write``: call this after it, in a savepoint, so that a
+    translation over the limit is refused and rolled back like a write.
+
+    :param model: the record whose translations were written
+    :param field_name: the translated field
+    :param langs: the language codes written
+    :raise ValidationError: naming the field, the length and the limit
+    """
+    field = model._fields[field_name]
+    limit = _text_limit(model, field)
+    if not limit:
+        return
+    model.flush_recordset([field_name])
+    for lang in langs:
+        for record in model.with_context(lang=lang):
+            value = record[field_name]
+            if value and len(value) > limit:
+                # The caller's savepoint rolls the translation back: the cache
+                # must not keep it either.
+                model.invalidate_recordset([field_name])
+                raise ValidationError(
+                    model.env._(
+                        "“%(field)s” is too long: %(length)s characters, at "
+                        "most %(limit)s.",
+                        field=field._description_string(model.env),
+                        length=len(value),
+                        limit=limit,
+                    )
+                )
 
 
 def check_company_move(model, vals):

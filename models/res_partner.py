@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .gdpr_search import gdpr_search_domain
+
 GDPR_STATUS_FIELDS = (
     "gdpr_consent_count",
     "gdpr_active_category_ids",
@@ -56,6 +58,13 @@ class ResPartner(models.Model):
         "you work in. Withdrawn: consents were given there but all are "
         "withdrawn.",
     )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # GDPR fields are searched by GDPR users only, and the consents the
+        # user cannot read never decide a match (SPEC section 8).
+        domain = gdpr_search_domain(self, domain, ("gdpr_consent_ids",))
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.depends_context("allowed_company_ids")
     @api.depends("gdpr_consent_ids.state", "gdpr_consent_ids.category_id")

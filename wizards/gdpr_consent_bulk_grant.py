@@ -77,12 +77,18 @@ class GdprConsentBulkGrant(models.TransientModel):
                 wizard.partner_ids if len(wizard.partner_ids) == 1 else False
             )
 
-    @api.depends("category_ids", "date_given")
+    @api.depends("category_ids", "date_given", "company_id")
     def _compute_line_ids(self):
+        # As the user even when the compute is triggered by a superuser
+        # flush: another company's private texts are never offered.
+        Text = self.env["gdpr.consent.text"].sudo(False)
         for wizard in self:
-            texts = self.env["gdpr.consent.text"].search(
-                [("category_id", "in", wizard.category_ids.ids)]
-                + self.env["gdpr.consent.text"]._domain_in_force(wizard.date_given)
+            texts = Text.search(
+                [
+                    ("category_id", "in", wizard.category_ids.ids),
+                    ("company_id", "in", [False, wizard.company_id.id]),
+                ]
+                + Text._domain_in_force(wizard.date_given)
             )
             kept = wizard.line_ids.filtered(
                 lambda line, texts=texts: line.text_id in texts

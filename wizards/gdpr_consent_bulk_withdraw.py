@@ -74,10 +74,16 @@ class GdprConsentBulkWithdraw(models.TransientModel):
     @api.depends("partner_ids", "lead_ids", "consent_ids")
     def _compute_line_ids(self):
         self._check_sources_access()
+        # As the user even when the compute is triggered by a superuser
+        # flush: lines list consents the user reads, of the companies the
+        # user works in now (a shared giver's consents of another company are
+        # that company's to withdraw).
+        Consent = self.env["gdpr.consent"].sudo(False)
         for wizard in self:
-            consents = self.env["gdpr.consent"].search(
+            consents = Consent.search(
                 [
                     ("state", "=", "active"),
+                    ("company_id", "in", self.env.companies.ids),
                     "|",
                     ("partner_id", "in", wizard.partner_ids.ids),
                     ("lead_id", "in", wizard.lead_ids.ids),
