@@ -208,6 +208,7 @@ class GdprBreach(models.Model):
     notifier_id = fields.Many2one(
         "res.partner",
         string="Notification Submitted By",
+        ondelete="restrict",
         tracking=True,
         help="The person submitting the notification to the supervisory authority.",
     )
@@ -234,12 +235,14 @@ class GdprBreach(models.Model):
     data_category_ids = fields.Many2many(
         "gdpr.data.category",
         string="Categories of Personal Data",
+        ondelete="restrict",
         tracking=True,
         help="The categories of personal data concerned (Art. 33(3)(a) GDPR).",
     )
     processor_id = fields.Many2one(
         "res.partner",
         string="Processor Involved",
+        ondelete="restrict",
         tracking=True,
         help="The processor in whose systems or by whose fault the breach "
         "happened, if any.",
@@ -598,13 +601,19 @@ class GdprBreach(models.Model):
                             "notification."
                         )
                     )
+        vals_list = [self._reported_by_date(vals) for vals in vals_list]
         breaches = super().create(vals_list)
+        # Registered already reported (an import of history): both happened.
+        self.env["gdpr.evidence.event"]._gdpr_append(
+            breaches.filtered("is_reported"), "breach_reported"
+        )
         breaches.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
         return breaches
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        vals = self._reported_by_date(vals)
         res = super().write(vals)
         if "date_discovered" in vals or vals.get("is_reported"):
             # A technical flag (see gdpr.evidence.mixin): the daily job posts
@@ -621,6 +630,13 @@ class GdprBreach(models.Model):
         if {"is_reported", "date_discovered", "dpo_id"} & set(vals):
             self.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
         return res
+
+    @api.model
+    def _reported_by_date(self, vals):
+        """``vals``, where a report day given alone ticks Reported with it."""
+        if vals.get("date_reported") and "is_reported" not in vals:
+            return {**vals, "is_reported": True}
+        return vals
 
     def _gdpr_unlink_refused_message(self):
         return _(
@@ -657,6 +673,10 @@ class GdprBreach(models.Model):
 
     def _gdpr_evidence_trigger_fields(self):
         return [*self._gdpr_evidence_fields(), "name"]
+
+    @api.model
+    def _gdpr_evidence_immutable_keys(self):
+        return (*super()._gdpr_evidence_immutable_keys(), "company_id")
 
     def _gdpr_evidence_event_type_create(self):
         return "breach_created"

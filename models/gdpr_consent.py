@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from collections import defaultdict
 
@@ -445,6 +446,14 @@ class GdprConsent(models.Model):
                 _("A consent needs its giver (a contact) or the lead it comes from.")
             )
 
+    @api.constrains("active", *WITHDRAWAL_FIELDS)
+    def _check_active_without_withdrawal(self):
+        """On the stored values: context defaults bypass the create checks."""
+        for consent in self.filtered("active"):
+            for fname in WITHDRAWAL_FIELDS:
+                if consent[fname]:
+                    consent._check_no_withdrawal_data({fname: True})
+
     @api.constrains("date_given")
     def _check_date_given(self):
         today = fields.Date.context_today(self)
@@ -659,7 +668,12 @@ class GdprConsent(models.Model):
             vals.pop("text_body", None)
             if vals.get("active", True) is not False:
                 self._check_no_withdrawal_data(vals)
-        return super().create(vals_list)
+        consents = super().create(vals_list)
+        # Registered already withdrawn (an import of history): both happened.
+        self.env["gdpr.evidence.event"]._gdpr_append(
+            consents.filtered(lambda consent: not consent.active), "consent_withdrawn"
+        )
+        return consents
 
     def write(self, vals):
         check_input_values(self, vals)
@@ -761,6 +775,22 @@ class GdprConsent(models.Model):
             )
         if vals.get("active", True) is not False and self.filtered("active"):
             self._check_no_withdrawal_data(vals)
+        if vals.get("partner_id"):
+            # sudo: only the lead's own partner is compared, nothing is shown.
+            foreign = self.filtered(
+                lambda consent: (
+                    not consent.partner_id
+                    and consent.lead_id.sudo().partner_id.id != vals["partner_id"]
+                )
+            )
+            if foreign:
+                raise UserError(
+                    _(
+                        "Consent %s was given on a lead: its giver is the contact "
+                        "of that lead only (set the lead's contact).",
+                        foreign[0].name,
+                    )
+                )
         withdrawn = self.filtered(lambda consent: not consent.active)
         for fname in WITHDRAWAL_FIELDS:
             if fname in vals and (
@@ -839,7 +869,8 @@ class GdprConsent(models.Model):
         """The evidence of each consent, as the evidence log records it.
 
         Its ID, text, SHA-256 of the wording, category, date, source,
-        channel, attachment, withdrawal data, anonymisation flag and company;
+        channel, attachment and the SHA-256 of its content, withdrawal data,
+        anonymisation flag and company;
         the giver, lead, address and contact value as HMAC digests keyed by
         the consent's ``evidence_salt`` (never in clear). Extend the dict to
         log fields added by other modules.
@@ -847,6 +878,12 @@ class GdprConsent(models.Model):
         Event = self.env["gdpr.evidence.event"]
         value = Event._gdpr_field_value
         keyed = Event._gdpr_keyed_digest
+        # sudo: the SHA-256 of the terms document, whoever may read it; one
+        # digest per document (consents share their text's document).
+        terms_sha256 = {
+            attachment.id: hashlib.sha256(attachment.raw or b"").hexdigest()
+            for attachment in self.attachment_id.sudo()
+        }
         result = {}
         for consent in self:
             salt = consent.evidence_salt
@@ -861,6 +898,7 @@ class GdprConsent(models.Model):
                 "source_company": consent.source_company_id.id or None,
                 "channel": consent.contact_channel_id.id or None,
                 "attachment": consent.attachment_id.id or None,
+                "attachment_sha256": terms_sha256.get(consent.attachment_id.id),
                 "giver": keyed(salt, consent.partner_id),
                 "lead": keyed(salt, consent.lead_id),
                 "address": keyed(salt, consent.address_id),
@@ -884,6 +922,67 @@ class GdprConsent(models.Model):
             "active",
             "name",
         ]
+
+    @api.model
+    def _gdpr_evidence_immutable_keys(self):
+        return (
+            *super()._gdpr_evidence_immutable_keys(),
+            "company",
+            "category",
+            "text",
+            "wording_sha256",
+            "date_given",
+            "source",
+            "source_company",
+        )
+
+    @api.model
+    def _gdpr_evidence_transition_errors(self, before, after, event_type):
+        """Beyond the locked keys: the giver is filled once (moved by a merge
+        only), the lead moves by a merge only, the personal data go only with
+        the erasure, and the withdrawal and the erasure are never undone nor
+        changed."""
+        broken = set(
+            super()._gdpr_evidence_transition_errors(before, after, event_type)
+        )
+        erasing = event_type == "consent_anonymized"
+        merging = event_type == "consent_merged"
+        # The lead hand-over: the giver's own contact data replace the lead's.
+        handing_over = before.get("giver") is None and after.get("giver") is not None
+
+        def changed(key):
+            return before.get(key) != after.get(key)
+
+        # The erasure removes the terms file too when it was a file of the
+        # consent's own chatter (see _gdpr_erase_chatter_traces).
+        for key in ("channel", "address", "contact", "attachment", "attachment_sha256"):
+            if changed(key) and not (
+                handing_over or merging or (erasing and after.get(key) is None)
+            ):
+                broken.add(key)
+        if changed("giver") and not (
+            before.get("giver") is None
+            or merging
+            or (erasing and after.get("giver") is None)
+        ):
+            broken.add("giver")
+        if changed("lead") and not (merging or (erasing and after.get("lead") is None)):
+            broken.add("lead")
+        if before.get("state") == "withdrawn":
+            broken.update(
+                key
+                for key in (
+                    "state",
+                    "date_withdrawn",
+                    "withdrawal_reason",
+                    "withdrawal_source",
+                    "withdrawal_source_company",
+                )
+                if changed(key)
+            )
+        if changed("anonymized") and not (erasing and after.get("anonymized")):
+            broken.add("anonymized")
+        return sorted(broken)
 
     def _gdpr_evidence_event_type_create(self):
         return "consent_given"
@@ -1047,14 +1146,18 @@ class GdprConsent(models.Model):
         request = self.env.ref(
             "crm_gdpr.gdpr_withdrawal_reason_request", raise_if_not_found=False
         )
+        active = consents.filtered("active")
         with evidence_exception(consents):
             # The withdrawal date and source follow from Active (computes).
-            consents.filtered("active")._write_evidence(
+            active._write_evidence(
                 {
                     "active": False,
                     "withdrawal_reason_id": request.id if request else False,
                 }
             )
+        # The erasure of an active consent withdraws it first: both are logged.
+        self.env["gdpr.evidence.event"]._gdpr_append(active, "consent_withdrawn")
+        with evidence_exception(consents):
             consents._write_evidence(
                 {
                     "is_anonymized": True,

@@ -3,7 +3,7 @@ import hmac
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 # Rows inserted by one INSERT statement.
@@ -284,6 +284,54 @@ class GdprEvidenceEvent(models.Model):
             row = cr.fetchone()
         return row[0], row[1] or ""
 
+    @api.model
+    def _gdpr_latest_evidence(self, records):
+        """``{id: evidence}`` of the latest event of each of ``records``."""
+        if not records:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (res_id) res_id, payload "
+                "FROM gdpr_evidence_event WHERE res_model = %s AND res_id IN %s "
+                "ORDER BY res_id, id DESC",
+                records._name,
+                tuple(records.ids),
+            )
+        )
+        latest = {}
+        for res_id, payload in self.env.cr.fetchall():
+            try:
+                latest[res_id] = json.loads(payload).get("evidence")
+            except (TypeError, ValueError, AttributeError):
+                latest[res_id] = None
+        return latest
+
+    @api.model
+    def _gdpr_check_logged(self, records, values):
+        """Refuse to log over evidence changed behind the application's back.
+
+        ``values`` is ``{id: evidence}`` of ``records`` as stored now, before
+        the write. When it is not their latest event's (an SQL change, a row
+        added with SQL), the next event would seal the forged values into the
+        chain: the write is refused instead, and the DPO's integrity report
+        names the record. Not for the logged erasure (it runs inside
+        ``evidence_exception`` and records the evidence as it leaves it).
+        """
+        latest = self._gdpr_latest_evidence(records)
+        for record in records:
+            if record.id not in latest or canonical_json(
+                values[record.id]
+            ) != canonical_json(latest[record.id]):
+                raise UserError(
+                    self.env._(
+                        "%(record)s cannot be changed: its evidence differs from "
+                        "the evidence log, so it was changed behind the "
+                        "application's back. Ask the data protection officer to "
+                        "print the evidence integrity report.",
+                        record=record.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Verification
     # ------------------------------------------------------------------
@@ -308,28 +356,59 @@ class GdprEvidenceEvent(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def verify_chain(self, companies=None):
+    def verify_chain(self, companies=None, anchor=None):
         """Recompute every chain and every record's current evidence.
 
+        For the data protection officer (AccessError for anybody else).
+
         :param companies: the companies to check (default: the user's)
+        :param anchor: ``(sequence, hash)`` of an event printed on an earlier
+            integrity report (the DPO keeps them): the chain must still
+            contain that event. With several companies, a dict
+            ``{company id: (sequence, hash)}``. Without it, deleting the
+            newest events and rewinding the chain head with SQL cannot be
+            told from a chain that ended there.
         :return: one dict per company: ``company`` (record), ``count``,
             ``first`` and ``last`` (events or empty), ``ok`` (bool) and
             ``mismatch`` (the first event or record that does not match, in
             words; ``False`` when all match)
         """
+        self._gdpr_check_officer()
         if companies is None:
             companies = self.env.user.company_ids
         # sudo: an officer checks the chains of the companies they work in
         # completely (the records a rule hides from them too); the result
         # names events and record IDs only.
         companies = companies & self.env.user.company_ids
-        return [self.sudo()._gdpr_verify_company(company) for company in companies]
+        anchors = (
+            {int(key): value for key, value in anchor.items()}
+            if isinstance(anchor, dict)
+            else dict.fromkeys(companies.ids, anchor)
+        )
+        return [
+            self.sudo()._gdpr_verify_company(company, anchor=anchors.get(company.id))
+            for company in companies
+        ]
 
-    def _gdpr_verify_company(self, company):
+    @api.model
+    def _gdpr_check_officer(self):
+        """Refuse users other than the DPO (server code as superuser passes)."""
+        if not self.env.su and not self.env.user.has_group(
+            "crm_gdpr.group_gdpr_officer"
+        ):
+            raise AccessError(
+                self.env._("Only the data protection officer checks the evidence log.")
+            )
+
+    def _gdpr_verify_company(self, company, anchor=None):
         cr = self.env.cr
         _ = self.env._
         mismatches = []
         latest = {}
+        anchor_seq, anchor_hash = (
+            (int(anchor[0]), str(anchor[1])) if anchor else (None, None)
+        )
+        anchor_found = False
         expected = 1
         previous = ""
         count = 0
@@ -398,7 +477,28 @@ class GdprEvidenceEvent(models.Model):
                     )
                     continue
                 previous = ehash
-                latest[model, res_id] = (seq, data.get("evidence"))
+                if seq == anchor_seq and ehash == anchor_hash:
+                    anchor_found = True
+                evidence = data.get("evidence")
+                if (model, res_id) in latest and model in self.env:
+                    broken = self.env[model]._gdpr_evidence_transition_errors(
+                        latest[model, res_id][1] or {}, evidence or {}, etype
+                    )
+                    if broken:
+                        mismatches.append(
+                            _(
+                                "Event %(seq)s (%(model)s #%(res_id)s) changes "
+                                "evidence that never changes: %(fields)s. It was "
+                                "changed behind the application's back before "
+                                "this event.",
+                                seq=seq,
+                                model=model,
+                                res_id=res_id,
+                                fields=", ".join(broken),
+                            )
+                        )
+                        continue
+                latest[model, res_id] = (seq, evidence)
         chain = self.env["gdpr.evidence.chain"].search(
             [("company_id", "=", company.id)]
         )
@@ -411,6 +511,16 @@ class GdprEvidenceEvent(models.Model):
                     "%(head)s: events were deleted.",
                     count=count,
                     head=chain.last_sequence,
+                )
+            )
+        if not mismatches and anchor and not anchor_found:
+            mismatches.append(
+                _(
+                    "The chain no longer contains event %(seq)s with hash "
+                    "%(hash)s of an earlier report: events were deleted or "
+                    "changed.",
+                    seq=anchor_seq,
+                    hash=anchor_hash,
                 )
             )
         if not mismatches:
@@ -488,6 +598,7 @@ class GdprEvidenceEvent(models.Model):
     @api.model
     def action_print_integrity_report(self):
         """Print the evidence integrity report of the user's companies."""
+        self._gdpr_check_officer()
         return self.env.ref(
             "crm_gdpr.action_report_gdpr_evidence_integrity"
         ).report_action(self.env.user.company_ids & self.env.companies)

@@ -23,7 +23,15 @@ and declares with class attributes what of it is evidence:
     ``mail_message.py``, ``mail_tracking_value.py``, ``ir_attachment.py``).
 ``_gdpr_evidence_log``
     every change of :meth:`_gdpr_evidence_values` appends an event to the
-    hash-chained ``gdpr.evidence.event`` log.
+    hash-chained ``gdpr.evidence.event`` log. Before a write appends one,
+    the record's stored evidence must still be its latest event's: a change
+    made behind the ORM's back is refused, never sealed by the next event.
+    :meth:`_gdpr_evidence_transition_errors` says which changes between two
+    events of one record can never be legitimate (``verify_chain``).
+
+Clients cannot switch the chatter off on these models: ``tracking_disable``,
+``mail_notrack`` and ``mail_create_nolog`` are dropped from the context of
+``create`` and ``write`` unless the caller runs as superuser.
 
 The one exception is the logged erasure of SPEC section 6 (and the server
 jobs that set technical flags): server code runs it inside
@@ -40,6 +48,11 @@ from odoo.exceptions import UserError
 
 # (dbname, model, id) of the records that server code is erasing right now.
 _EXCEPTION = contextvars.ContextVar("crm_gdpr_evidence_exception", default=frozenset())
+
+# Context keys that switch off the chatter's tracking or its creation note:
+# a client sends the context, so they are ignored on evidence models unless
+# server code runs as superuser.
+TRACKING_OFF_KEYS = frozenset({"tracking_disable", "mail_notrack", "mail_create_nolog"})
 
 
 @contextmanager
@@ -110,7 +123,7 @@ class GdprEvidenceMixin(models.AbstractModel):
         self = self.with_context(  # pylint: disable=context-overridden
             {
                 key: value
-                for key, value in self.env.context.items()
+                for key, value in self._gdpr_clean_context().items()
                 if not (key.startswith("default_") and key[8:] in server_set)
             }
         )
@@ -130,8 +143,14 @@ class GdprEvidenceMixin(models.AbstractModel):
         if in_evidence_exception(self.env, self._name, self.ids):
             return super().write(vals)
         self._gdpr_check_evidence_write(vals)
+        # The whole context minus the keys that switch tracking off.
+        self = self.with_context(  # pylint: disable=context-overridden
+            self._gdpr_clean_context()
+        )
         log = self._gdpr_evidence_log and self._gdpr_evidence_write_triggers(vals)
         before = self._gdpr_evidence_values() if log else None
+        if log:
+            self.env["gdpr.evidence.event"]._gdpr_check_logged(self, before)
         res = super().write(vals)
         if log:
             self._gdpr_log_changes(before, vals)
@@ -171,6 +190,21 @@ class GdprEvidenceMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Hooks
     # ------------------------------------------------------------------
+    def _gdpr_clean_context(self):
+        """The context without the keys that switch the chatter off.
+
+        Kept for superuser code (server jobs, the logged erasure), whose
+        context no client chooses.
+        """
+        context = self.env.context
+        if self.env.su or not (
+            self._gdpr_append_only_chatter or self._gdpr_evidence_log
+        ):
+            return context
+        return {
+            key: value for key, value in context.items() if key not in TRACKING_OFF_KEYS
+        }
+
     @api.model
     def _gdpr_next_identifiers(self, vals_list):
         """Return one new identifier per ``vals`` of ``vals_list``.
@@ -288,6 +322,26 @@ class GdprEvidenceMixin(models.AbstractModel):
     def _gdpr_evidence_trigger_fields(self):
         """Fields whose change may change the evidence. Extend in each model."""
         return []
+
+    @api.model
+    def _gdpr_evidence_immutable_keys(self):
+        """Keys of :meth:`_gdpr_evidence_values` equal in all events of a record."""
+        return ("name",)
+
+    @api.model
+    def _gdpr_evidence_transition_errors(self, before, after, event_type):
+        """Keys changed from ``before`` to ``after`` (two consecutive events of
+        one record, ``after`` of type ``event_type``) that never change.
+
+        ``verify_chain`` reports a record whose events break these rules: an
+        SQL change is found even when a later event copied it. Extend for the
+        rules of one model (call ``super()``).
+        """
+        return sorted(
+            key
+            for key in self._gdpr_evidence_immutable_keys()
+            if before.get(key) != after.get(key)
+        )
 
     def _gdpr_evidence_event_type_create(self):
         """The event type logged when the records are created."""

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import UserError
 
 from .gdpr_evidence_mixin import in_evidence_exception, is_append_only_model
@@ -46,7 +46,11 @@ class MailMessage(models.Model):
             for vals in vals_list:
                 if not is_append_only_model(self.env, vals.get("model")):
                     continue
-                if vals.get("author_id") and vals["author_id"] != own:
+                # No author at all shows the e-mail address as the author:
+                # posting without one is posting in someone else's name too.
+                if vals.get("author_id") != own or not self._gdpr_is_own_email(
+                    vals.get("email_from")
+                ):
                     raise UserError(
                         self.env._(
                             "Messages on GDPR evidence are posted in your own name "
@@ -72,11 +76,44 @@ class MailMessage(models.Model):
     def write(self, vals):
         if PROTECTED_FIELDS & set(vals):
             self._gdpr_check_append_only()
+        if {"model", "res_id"} & set(vals):
+            self._gdpr_check_move_in(vals)
         return super().write(vals)
 
     def unlink(self):
         self._gdpr_check_append_only()
         return super().unlink()
+
+    @api.model
+    def _gdpr_is_own_email(self, email_from):
+        """Whether ``email_from`` is empty or the current user's own address."""
+        if not email_from:
+            return True
+        own = self.env.user.partner_id.email_normalized
+        return bool(own) and tools.email_normalize(email_from) == own
+
+    def _gdpr_check_move_in(self, vals):
+        """Refuse moving messages into the chatter of evidence records.
+
+        A message written elsewhere (backdated, in another author's name,
+        with forged tracking values) would read as the record's history.
+        """
+        # sudo: where the messages are now, whoever may read them.
+        for message in self.sudo():
+            model = vals.get("model", message.model)
+            res_id = vals.get("res_id", message.res_id)
+            if (model, res_id) == (message.model, message.res_id):
+                continue
+            if is_append_only_model(self.env, model) and not in_evidence_exception(
+                self.env, model, [res_id]
+            ):
+                raise UserError(
+                    self.env._(
+                        "The chatter of %s is evidence: messages are posted on it, "
+                        "never moved into it.",
+                        self.env[model]._description,
+                    )
+                )
 
     def _gdpr_check_append_only(self):
         """Refuse changing messages of evidence records, outside the erasure."""

@@ -24,6 +24,11 @@ class MailTrackingValue(models.Model):
 
     def write(self, vals):
         self._gdpr_check_append_only()
+        if vals.get("mail_message_id"):
+            # Nor moved onto a message of an evidence record.
+            self.env["mail.message"].browse(
+                vals["mail_message_id"]
+            )._gdpr_check_append_only()
         return super().write(vals)
 
     def unlink(self):
