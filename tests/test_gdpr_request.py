@@ -114,7 +114,7 @@ class TestGdprRequest(GdprRequestCommon):
             request.write({"date_due": "2027-01-01"})
         with self.assertRefused(UserError, "set by the system"):
             self._create(date_due="2027-01-01")
-        with self.assertRefused(UserError, "daily job"):
+        with self.assertRefused(UserError, "set by the system"):
             request.write({"overdue_notified": True})
 
     def test_texts_are_limited(self):
