@@ -160,7 +160,9 @@ class GdprEvidenceMixin(models.AbstractModel):
             # framework's error, as on any model.
             self.browse().check_access("unlink")
             if any(not isinstance(rid, int) for rid in self._ids):
-                raise ValueError(f"Invalid record ids: {self._ids!r}")
+                raise ValueError(  # pylint: disable=no-raise-unlink
+                    f"Invalid record ids: {self._ids!r}"
+                )
             raise UserError(  # pylint: disable=no-raise-unlink
                 self._gdpr_unlink_refused_message()
             )
