@@ -32,7 +32,7 @@ def measure_evidence(registry, sizes):
     events = sizes["evidence_events"]
     with bench.committed(registry) as env:
         partner_ids = bench.insert_partners(
-            env, max(consents, events // 2) // 2, "Evidence Giver"
+            env, max(consents // 2, events // 2), "Evidence Giver"
         )
         texts_ids = [text.id for text in bench.bench_texts(env)]
         uid = new_test_user(
@@ -63,12 +63,14 @@ def measure_evidence(registry, sizes):
         "ratio": wizard["seconds"] / bare["seconds"],
         "wizard_queries": wizard["queries"],
     }
-    # A chain of ``events`` events: consents given, then withdrawn.
+    # A chain of ``events`` events: one per consent given, batches of 10,000.
     with bench.committed(registry) as env:
         texts = env["gdpr.consent.text"].browse(texts_ids)
-        chain_ids = partner_ids[: events // 4]
-        bench.grant_with_wizard(env, chain_ids, texts)
-        env["gdpr.consent"].search([("partner_id", "in", chain_ids)]).action_withdraw()
+        vals_list = bench.bare_vals(env, partner_ids[: events // 2], texts)
+        for start in range(0, len(vals_list), 10000):
+            env["gdpr.consent"].create(vals_list[start : start + 10000])
+            env.flush_all()
+            env.invalidate_all()
     with bench.rolled_back(registry) as env:
         Event = env["gdpr.evidence.event"]
         count = Event.search_count([("company_id", "=", env.company.id)])

@@ -876,8 +876,33 @@ class GdprConsent(models.Model):
         log fields added by other modules.
         """
         Event = self.env["gdpr.evidence.event"]
-        value = Event._gdpr_field_value
-        keyed = Event._gdpr_keyed_digest
+        digest, keyed = Event._gdpr_digest, Event._gdpr_keyed_digest
+        # One query from the database (after a flush), not the ORM's field
+        # by field access: verify_chain() reads 100,000 consents in seconds.
+        columns = [
+            "name",
+            "company_id",
+            "category_id",
+            "text_id",
+            "text_body",
+            "date_given",
+            "source_id",
+            "source_company_id",
+            "contact_channel_id",
+            "attachment_id",
+            "partner_id",
+            "lead_id",
+            "address_id",
+            "contact_value",
+            "state",
+            "date_withdrawn",
+            "withdrawal_reason_id",
+            "withdrawal_source_id",
+            "withdrawal_source_company_id",
+            "is_anonymized",
+            "evidence_salt",
+        ]
+        self.flush_recordset(columns)
         # sudo: the SHA-256 of the terms document, whoever may read it; one
         # digest per document (consents share their text's document).
         terms_sha256 = {
@@ -885,33 +910,46 @@ class GdprConsent(models.Model):
             for attachment in self.attachment_id.sudo()
         }
         result = {}
-        for consent in self:
-            salt = consent.evidence_salt
-            result[consent.id] = {
-                "name": consent.name,
-                "company": consent.company_id.id,
-                "category": consent.category_id.id,
-                "text": consent.text_id.id,
-                "wording_sha256": value(consent, "text_body"),
-                "date_given": value(consent, "date_given"),
-                "source": consent.source_id.id or None,
-                "source_company": consent.source_company_id.id or None,
-                "channel": consent.contact_channel_id.id or None,
-                "attachment": consent.attachment_id.id or None,
-                "attachment_sha256": terms_sha256.get(consent.attachment_id.id),
-                "giver": keyed(salt, consent.partner_id),
-                "lead": keyed(salt, consent.lead_id),
-                "address": keyed(salt, consent.address_id),
-                "contact": keyed(salt, consent.contact_value),
-                "state": consent.state,
-                "date_withdrawn": value(consent, "date_withdrawn"),
-                "withdrawal_reason": consent.withdrawal_reason_id.id or None,
-                "withdrawal_source": consent.withdrawal_source_id.id or None,
-                "withdrawal_source_company": (
-                    consent.withdrawal_source_company_id.id or None
-                ),
-                "anonymized": consent.is_anonymized,
-            }
+        for start in range(0, len(self.ids), 10000):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM gdpr_consent WHERE id IN %s",
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                    tuple(self.ids[start : start + 10000]),
+                )
+            )
+            for row in self.env.cr.fetchall():
+                rid, values = row[0], dict(zip(columns, row[1:], strict=True))
+                salt = values["evidence_salt"]
+
+                def ref(model, rid_, salt=salt):
+                    return keyed(salt, f"{model},{rid_}" if rid_ else None)
+
+                result[rid] = {
+                    "name": values["name"],
+                    "company": values["company_id"],
+                    "category": values["category_id"],
+                    "text": values["text_id"],
+                    "wording_sha256": digest(values["text_body"]),
+                    "date_given": fields.Date.to_string(values["date_given"]) or None,
+                    "source": values["source_id"],
+                    "source_company": values["source_company_id"],
+                    "channel": values["contact_channel_id"],
+                    "attachment": values["attachment_id"],
+                    "attachment_sha256": terms_sha256.get(values["attachment_id"]),
+                    "giver": ref("res.partner", values["partner_id"]),
+                    "lead": ref("crm.lead", values["lead_id"]),
+                    "address": ref("res.partner", values["address_id"]),
+                    "contact": keyed(salt, values["contact_value"]),
+                    "state": values["state"],
+                    "date_withdrawn": (
+                        fields.Date.to_string(values["date_withdrawn"]) or None
+                    ),
+                    "withdrawal_reason": values["withdrawal_reason_id"],
+                    "withdrawal_source": values["withdrawal_source_id"],
+                    "withdrawal_source_company": values["withdrawal_source_company_id"],
+                    "anonymized": bool(values["is_anonymized"]),
+                }
         return result
 
     def _gdpr_evidence_trigger_fields(self):
