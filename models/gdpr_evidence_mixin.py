@@ -49,6 +49,10 @@ from odoo.exceptions import UserError
 # (dbname, model, id) of the records that server code is erasing right now.
 _EXCEPTION = contextvars.ContextVar("crm_gdpr_evidence_exception", default=frozenset())
 
+# (dbname, model, id) of the evidence records whose write is running: an
+# inverse or a compute writing them again is part of that write.
+_WRITING = contextvars.ContextVar("crm_gdpr_evidence_writing", default=frozenset())
+
 # Context keys that switch off the chatter's tracking or its creation note:
 # a client sends the context, so they are ignored on evidence models unless
 # server code runs as superuser.
@@ -149,9 +153,18 @@ class GdprEvidenceMixin(models.AbstractModel):
         )
         log = self._gdpr_evidence_log and self._gdpr_evidence_write_triggers(vals)
         before = self._gdpr_evidence_values() if log else None
-        if log:
+        dbname = self.env.cr.dbname
+        marks = {(dbname, self._name, rid) for rid in self.ids}
+        writing = _WRITING.get()
+        # An inverse writing the records again: the cache already holds the
+        # outer write's values, checked before it.
+        if log and not marks <= writing:
             self.env["gdpr.evidence.event"]._gdpr_check_logged(self, before)
-        res = super().write(vals)
+        token = _WRITING.set(writing | marks)
+        try:
+            res = super().write(vals)
+        finally:
+            _WRITING.reset(token)
         if log:
             self._gdpr_log_changes(before, vals)
         return res

@@ -130,7 +130,9 @@ class TestGdprConsent(GdprConsentCommon):
     def test_giver_can_be_set_once_on_lead_consent(self):
         lead = self.env["crm.lead"].create({"name": "Fair contact"})
         consent = self._create_consent(partner_id=False, lead_id=lead.id)
-        consent.partner_id = self.partner
+        # The lead hand-over: the lead's own contact only (an unrelated
+        # partner is refused, see test_crm_gdpr_evidence_attacks F9).
+        lead.partner_id = self.partner
         self.assertEqual(consent.partner_id, self.partner)
         with self.assertRaises(UserError):
             consent.partner_id = self.other_partner
