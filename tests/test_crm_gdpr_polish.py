@@ -126,6 +126,14 @@ class TestCrmGdprPolish(GdprConsentCommon):
         )
         self.assertTrue(message.startswith("Niemcy: to państwo należy"), message)
 
+    def test_adding_an_activity_reads_as_polish(self):
+        """The dialog adding an activity to a register: "Utwórz czynność
+        przetwarzania", not Odoo's "Create %s" with the capitalised tab name."""
+        arch = self.env_pl["gdpr.processing.register"].get_view(
+            self.env.ref("crm_gdpr.gdpr_processing_register_view_form").id
+        )["arch"]
+        self.assertIn('string="czynność przetwarzania"', arch)
+
     def test_refusals_point_to_the_real_menu(self):
         consent = self._create_consent()
         with self.assertRaisesRegex(UserError, "CRM → GDPR → Privacy Lookup"):
