@@ -1,8 +1,10 @@
+import shutil
 import subprocess
 import tempfile
+import unittest
 from contextlib import contextmanager
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def pdf_text(env, report_ref, records, user=None, lang="en_US", data=None):
@@ -92,3 +94,57 @@ class GdprCommon(TransactionCase):
         cls.category_newsletter = cls.env.ref(
             "crm_gdpr.gdpr_consent_category_newsletter"
         )
+
+
+# The executables Odoo's browser tests look for.
+CHROME_EXECUTABLES = (
+    "google-chrome",
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+)
+
+
+class GdprTourCommon(HttpCase):
+    """Tours in headless Chromium with the interface in English and Polish.
+
+    Loads the Polish terms of the screens the tours go through and creates an
+    officer per language and the person of the tours. A tour that cannot start
+    its browser fails instead of being skipped: these tests are the proof that
+    the screens work.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", "sales_team", "crm", "crm_gdpr"], ["pl_PL"]
+        )
+        officer_groups = "sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer"
+        cls.user_officer = new_test_user(
+            cls.env, login="tour_officer", groups=officer_groups, name="Tour Officer"
+        )
+        cls.user_officer_pl = new_test_user(
+            cls.env,
+            login="tour_officer_pl",
+            groups=officer_groups,
+            name="Inspektor",
+            lang="pl_PL",
+        )
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Anna Kowalska", "email": "anna.kowalska@example.com"}
+        )
+
+    def _start_tour(self, url, tour, user):
+        if not any(shutil.which(name) for name in CHROME_EXECUTABLES):
+            self.fail(
+                "Chromium is needed to run the tours: install Debian's `chromium` "
+                "package (.ci/run does)."
+            )
+        try:
+            self.start_tour(url, tour, login=user.login)
+        except unittest.SkipTest as error:
+            # Odoo skips browser tests when Chromium cannot start: here a tour
+            # that does not run is a failure, not a silent skip.
+            self.fail(f"The tour {tour} could not run in Chromium: {error}")

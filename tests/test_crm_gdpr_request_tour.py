@@ -1,38 +1,13 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-# Not the class itself: pytest would collect its tests here a second time.
-from . import test_crm_gdpr_tours as tours
+from .common import GdprTourCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmGdprRequestTour(HttpCase):
+class TestCrmGdprRequestTour(GdprTourCommon):
     """The DPO answers an access request in the web client (Chromium), with
     the interface in English and in Polish, as the tours of
     ``test_crm_gdpr_tours``."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "sales_team", "crm", "crm_gdpr"], ["pl_PL"]
-        )
-        officer_groups = "sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer"
-        cls.user_officer = new_test_user(
-            cls.env, login="tour_officer", groups=officer_groups, name="Tour Officer"
-        )
-        cls.user_officer_pl = new_test_user(
-            cls.env,
-            login="tour_officer_pl",
-            groups=officer_groups,
-            name="Inspektor",
-            lang="pl_PL",
-        )
-        cls.partner = cls.env["res.partner"].create(
-            {"name": "Anna Kowalska", "email": "anna.kowalska@example.com"}
-        )
-
-    _start_tour = tours.TestCrmGdprTours._start_tour
 
     def _check_request_tour(self, user, tour):
         Request = self.env["gdpr.request"]

@@ -1,37 +1,22 @@
-import shutil
-import unittest
+from odoo.tests import new_test_user, tagged
 
-from odoo.tests import HttpCase, new_test_user, tagged
-
-# The executables Odoo's browser tests look for.
-CHROME_EXECUTABLES = (
-    "google-chrome",
-    "chromium",
-    "chromium-browser",
-    "google-chrome-stable",
-)
+from .common import GdprTourCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmGdprTours(HttpCase):
+class TestCrmGdprTours(GdprTourCommon):
     """The main journeys of crm_gdpr in the web client, in headless Chromium.
 
     The tours live in ``static/tests/tours/``. Each one runs with the
     interface in English and in Polish (the ``_pl`` variant first checks that
     the interface is in Polish). A tour that cannot start its browser fails
-    instead of being skipped: these tests are the proof that the screens work.
+    instead of being skipped (see ``GdprTourCommon``).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pl_PL")
-        # The Polish terms of the screens the tours go through.
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "sales_team", "crm", "crm_gdpr"], ["pl_PL"]
-        )
         sales_groups = "sales_team.group_sale_salesman"
-        officer_groups = "sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer"
         cls.user_sales = new_test_user(
             cls.env, login="tour_sales", groups=sales_groups, name="Tour Salesperson"
         )
@@ -42,19 +27,6 @@ class TestCrmGdprTours(HttpCase):
             name="Handlowiec",
             lang="pl_PL",
         )
-        cls.user_officer = new_test_user(
-            cls.env, login="tour_officer", groups=officer_groups, name="Tour Officer"
-        )
-        cls.user_officer_pl = new_test_user(
-            cls.env,
-            login="tour_officer_pl",
-            groups=officer_groups,
-            name="Inspektor",
-            lang="pl_PL",
-        )
-        cls.partner = cls.env["res.partner"].create(
-            {"name": "Anna Kowalska", "email": "anna.kowalska@example.com"}
-        )
         cls.dpo = cls.env["res.partner"].create(
             {"name": "Jan Inspektor", "email": "iod@example.com"}
         )
@@ -62,19 +34,6 @@ class TestCrmGdprTours(HttpCase):
         cls.category_newsletter = cls.env.ref(
             "crm_gdpr.gdpr_consent_category_newsletter"
         )
-
-    def _start_tour(self, url, tour, user):
-        if not any(shutil.which(name) for name in CHROME_EXECUTABLES):
-            self.fail(
-                "Chromium is needed to run the tours: install Debian's `chromium` "
-                "package (.ci/run does)."
-            )
-        try:
-            self.start_tour(url, tour, login=user.login)
-        except unittest.SkipTest as error:
-            # Odoo skips browser tests when Chromium cannot start: here a tour
-            # that does not run is a failure, not a silent skip.
-            self.fail(f"The tour {tour} could not run in Chromium: {error}")
 
     def _create_lead(self, user):
         return self.env["crm.lead"].create(
