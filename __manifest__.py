@@ -5,6 +5,7 @@
     "summary": "GDPR / RODO register of consents, processing activities and "
     "personal-data breaches for Odoo CRM",
     "author": "crm_gdpr maintainers",
+    "development_status": "Beta",
     "license": "LGPL-3",
     "depends": [
         "crm",

@@ -8,6 +8,7 @@ installs it.
 """
 
 import argparse
+import ast
 import hashlib
 import os
 import re
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,13 +286,18 @@ def fresh_db(env, path, version, name, demo=True):
 # ---------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------
-def cmd_lint(_args):
-    say("lint: ruff")
-    subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, check=True)
-    subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT, check=True
-    )
-    say("lint: pylint-odoo")
+def cmd_lint(args):
+    if not getattr(args, "pylint_only", False):
+        say("lint: ruff")
+        subprocess.run(
+            [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, check=True
+        )
+        subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--check", "."],
+            cwd=ROOT,
+            check=True,
+        )
+    say("lint: pylint-odoo (options in .pylintrc)")
     addons_path(odoo_info()[1])
     subprocess.run(
         [
@@ -299,7 +306,6 @@ def cmd_lint(_args):
             "pylint",
             "--rcfile",
             str(ROOT / ".pylintrc"),
-            "--disable=prefer-env-translation,missing-readme",
             MODULE,
         ],
         cwd=ADDONS,
@@ -465,7 +471,51 @@ def cmd_wheel(_args):
         ],
         check=True,
     )
-    say(f"wheel written to {BUILD / 'dist'}")
+    wheel = next((BUILD / "dist").glob("odoo_addon_crm_gdpr-*.whl"))
+    check_wheel(wheel)
+    say(f"{wheel.name} written to {BUILD / 'dist'}: only what Odoo loads")
+
+
+# Developer tooling that must never reach the installed addon.
+NOT_IN_WHEEL = (
+    ".ci/",
+    ".pre-commit-config.yaml",
+    ".pylintrc",
+    "Makefile",
+    "README.md",
+    "bench/",
+    "docs/",
+    "pyproject.toml",
+    "requirements-test.txt",
+    "tools/",
+)
+
+
+def check_wheel(wheel):
+    """Fail unless ``wheel`` holds every file Odoo loads and no tooling."""
+    prefix = f"odoo/addons/{MODULE}/"
+    with zipfile.ZipFile(wheel) as archive:
+        names = {
+            name[len(prefix) :]
+            for name in archive.namelist()
+            if name.startswith(prefix)
+        }
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    manifest = ast.literal_eval((ROOT / "__manifest__.py").read_text())
+    needed = {"__init__.py", "__manifest__.py"}
+    needed.update(manifest.get("data", []), manifest.get("demo", []))
+    needed.update(
+        name
+        for name in tracked
+        if name.endswith((".py", ".po", ".pot", ".js", ".xml", ".scss"))
+        and not name.startswith(NOT_IN_WHEEL)
+    )
+    missing = sorted(needed - names)
+    extra = sorted(name for name in names if name.startswith(NOT_IN_WHEEL))
+    if missing or extra:
+        die(f"wheel {wheel.name}: missing {missing}, tooling inside {extra}", code=1)
 
 
 def main():
@@ -485,6 +535,11 @@ def main():
     )
     test.set_defaults(func=cmd_test)
     lint = sub.add_parser("lint", help="ruff and pylint-odoo")
+    lint.add_argument(
+        "--pylint-only",
+        action="store_true",
+        help="pylint-odoo alone (pre-commit runs ruff itself)",
+    )
     lint.set_defaults(func=cmd_lint)
     demo = sub.add_parser("demo", help="serve a demo database")
     demo.add_argument("--db", default="crm_gdpr_demo")

@@ -25,6 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dev  # noqa: E402  (tools/dev.py, next to this file)
 
 DOCS = dev.ROOT / "docs"
+DESCRIPTION = dev.ROOT / "static" / "description"
+DESCRIPTION_PICTURES = (
+    "consent_form",
+    "processing_register_form",
+    "breach_form",
+    "request_form",
+)
 WIDTH, HEIGHT = 1400, 900
 
 
@@ -428,6 +435,10 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+    if args.lang == "en_US":
+        # The Apps page of the addon (static/description/index.html) shows these.
+        for name in DESCRIPTION_PICTURES:
+            shutil.copyfile(DOCS / f"{name}.png", DESCRIPTION / f"{name}.png")
     dev.say(f"{len(saved)} pictures in docs/ in {time.monotonic() - start:.0f} s")
 
 
