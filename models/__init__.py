@@ -16,8 +16,8 @@ from . import gdpr_transfer
 from . import gdpr_consent
 from . import res_partner
 from . import crm_lead
-from . import gdpr_breach
 from . import gdpr_deadline_mixin
+from . import gdpr_breach
 from . import gdpr_request
 from . import ir_actions_report
 from . import gdpr_evidence_chain

@@ -3,25 +3,27 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
+from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime
 
-from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
-from .gdpr_jobs import process_each
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
 NOTIFICATION_DELAY = timedelta(hours=72)
-# The DPO's reminder falls due this long before the deadline.
-REMINDER_ADVANCE = timedelta(hours=24)
 
 
 class GdprBreach(models.Model):
     _name = "gdpr.breach"
     _description = "GDPR Personal Data Breach"
-    _inherit = ["gdpr.evidence.mixin", "mail.thread", "mail.activity.mixin"]
+    # gdpr.deadline.mixin before mail.thread: it schedules the reminder once
+    # mail.thread has created the record and subscribed its creator.
+    _inherit = [
+        "gdpr.evidence.mixin",
+        "gdpr.deadline.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_discovered desc, id desc"
     _check_company_auto = True
 
@@ -38,6 +40,13 @@ class GdprBreach(models.Model):
         "is_reported_late",
         "overdue_notified",
     )
+
+    # The 72-hour clock (gdpr.deadline.mixin): the DPO's reminder falls due a
+    # day before the deadline, written in the DPO's language.
+    _gdpr_deadline_field = "notification_deadline"
+    _gdpr_reminder_activity_type = "crm_gdpr.mail_activity_type_gdpr_breach_deadline"
+    _gdpr_reminder_advance = timedelta(hours=24)
+    _gdpr_reminder_in_user_lang = True
 
     @api.model
     def _default_dpo_id(self):
@@ -141,16 +150,8 @@ class GdprBreach(models.Model):
         help="72 hours after the discovery (Art. 33(1) GDPR).",
     )
     is_overdue = fields.Boolean(
-        string="Overdue",
-        compute="_compute_is_overdue",
-        search="_search_is_overdue",
         help="The notification deadline passed and the breach is not reported: "
         "true the minute the deadline passes.",
-    )
-    overdue_notified = fields.Boolean(
-        copy=False,
-        readonly=True,
-        help="Technical: the daily job posted the note on the passed deadline.",
     )
 
     # Notification of the supervisory authority (Art. 33)
@@ -310,27 +311,6 @@ class GdprBreach(models.Model):
             breach.notification_deadline = (
                 breach.date_discovered and breach.date_discovered + NOTIFICATION_DELAY
             )
-
-    @api.depends("is_reported", "notification_deadline")
-    def _compute_is_overdue(self):
-        now = fields.Datetime.now()
-        for breach in self:
-            breach.is_overdue = bool(
-                not breach.is_reported
-                and breach.notification_deadline
-                and breach.notification_deadline < now
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on the overdue state."))
-        overdue = [
-            ("is_reported", "=", False),
-            ("notification_deadline", "<", fields.Datetime.now()),
-        ]
-        if (operator == "=") == value:
-            return overdue
-        return ["!", *expression.normalize_domain(overdue)]
 
     @api.depends("is_reported")
     def _compute_reported_at(self):
@@ -607,29 +587,13 @@ class GdprBreach(models.Model):
         self.env["gdpr.evidence.event"]._gdpr_append(
             breaches.filtered("is_reported"), "breach_reported"
         )
-        breaches.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
         return breaches
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
         vals = self._reported_by_date(vals)
-        res = super().write(vals)
-        if "date_discovered" in vals or vals.get("is_reported"):
-            # A technical flag (see gdpr.evidence.mixin): the daily job posts
-            # its note again for a new deadline.
-            notified = self.filtered("overdue_notified")
-            with evidence_exception(notified):
-                notified.overdue_notified = False
-        if "is_reported" in vals:
-            reported = self.filtered("is_reported")
-            reported.activity_feedback(
-                ["crm_gdpr.mail_activity_type_gdpr_breach_deadline"],
-                feedback=_("Breach reported to the supervisory authority."),
-            )
-        if {"is_reported", "date_discovered", "dpo_id"} & set(vals):
-            self.filtered(lambda b: not b.is_reported)._schedule_deadline_activity()
-        return res
+        return super().write(vals)
 
     @api.model
     def _reported_by_date(self, vals):
@@ -690,13 +654,6 @@ class GdprBreach(models.Model):
         ):
             return "breach_follow_up"
         return "breach_updated"
-
-    def _local_date(self, value):
-        """Return the calendar date of the UTC datetime ``value`` in the
-        breach's timezone (see :meth:`_get_tz`)."""
-        self.ensure_one()
-        tz = pytz.timezone(self._get_tz())
-        return pytz.utc.localize(value).astimezone(tz).date()
 
     def _reported_at_from_date(self, day):
         """The moment a report given as a day alone is taken at.
@@ -820,18 +777,23 @@ class GdprBreach(models.Model):
             lambda category: (category.sequence, category.id)
         )
 
-    def _get_tz(self):
-        """Timezone in which the breach's days are counted.
+    # ------------------------------------------------------------------
+    # The clock (gdpr.deadline.mixin hooks)
+    # ------------------------------------------------------------------
+    def _gdpr_deadline_open_domain(self):
+        return [("is_reported", "=", False)]
 
-        Used for the day of a report (``date_reported``), the moment a report
-        given as a day alone is taken at and the day the DPO's reminder falls
-        due. The company's timezone (its
-        partner's), else the user's, else UTC; override to use another one.
-        """
-        self.ensure_one()
-        return self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+    @api.model
+    def _gdpr_deadline_depends(self):
+        return ["notification_deadline", "date_discovered", "is_reported", "dpo_id"]
 
-    def _get_dpo_user(self):
+    @api.depends("notification_deadline", "is_reported")
+    def _compute_overdue_notified(self):
+        # One note per run of the clock: a new deadline, or a report ticked by
+        # mistake and withdrawn, gets its own.
+        return super()._compute_overdue_notified()
+
+    def _gdpr_reminder_user(self):
         """Return the user who gets the deadline reminder.
 
         The DPO's own user when it is a GDPR officer of the breach's company,
@@ -846,59 +808,20 @@ class GdprBreach(models.Model):
         )
         return users[:1] or self.env.user
 
-    def _schedule_deadline_activity(self):
-        """(Re)schedule the DPO's reminder, due a day before the deadline."""
-        activity_type = "crm_gdpr.mail_activity_type_gdpr_breach_deadline"
-        self.activity_unlink([activity_type])
-        today = fields.Date.context_today(self)
-        for breach in self:
-            due = max(
-                breach._local_date(breach.notification_deadline - REMINDER_ADVANCE),
-                today,
-            )
-            user = breach._get_dpo_user()
-            # In the language of the one who gets the reminder.
-            env = self.env(context=dict(self.env.context, lang=user.lang))
-            breach.activity_schedule(
-                activity_type,
-                date_deadline=due,
-                summary=env._(
-                    "Notify the supervisory authority by %s",
-                    format_datetime(
-                        env, breach.notification_deadline, tz=breach._get_tz()
-                    ),
-                ),
-                user_id=user.id,
-            )
-
-    @api.model
-    def _cron_flag_overdue(self):
-        """Post a note on the unreported breaches whose deadline passed.
-
-        The overdue state itself is live (see ``is_overdue``); the job only
-        leaves its trace in the chatter, once per breach.
-        """
-        breaches = self.search(
-            [("is_overdue", "=", True), ("overdue_notified", "=", False)]
+    def _gdpr_reminder_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "Notify the supervisory authority by %s",
+            format_datetime(self.env, self.notification_deadline, tz=self._get_tz()),
         )
-        # One breach that fails is logged and skipped (SPEC section 9).
-        process_each(
-            breaches, lambda breach: breach._gdpr_post_overdue_note(), "Breach deadline"
-        )
-        return breaches
 
-    def _gdpr_post_overdue_note(self):
-        for breach in self:
-            # A technical flag set by this job only (see gdpr.evidence.mixin).
-            with evidence_exception(breach):
-                breach.overdue_notified = True
-            breach.message_post(
-                body=_(
-                    "The 72-hour deadline to notify the supervisory authority "
-                    "passed on %s and the breach is not reported.",
-                    format_datetime(
-                        self.env, breach.notification_deadline, tz=breach._get_tz()
-                    ),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _gdpr_reminder_feedback(self):
+        return _("Breach reported to the supervisory authority.")
+
+    def _gdpr_overdue_message(self):
+        self.ensure_one()
+        return _(
+            "The 72-hour deadline to notify the supervisory authority "
+            "passed on %s and the breach is not reported.",
+            format_datetime(self.env, self.notification_deadline, tz=self._get_tz()),
+        )

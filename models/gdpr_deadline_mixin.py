@@ -29,6 +29,9 @@ class GdprDeadlineMixin(models.AbstractModel):
       ``mail.activity.type``;
     - ``_gdpr_reminder_advance``: how long before the deadline the reminder
       falls due (a ``timedelta``);
+    - ``_gdpr_reminder_in_user_lang``: whether the reminder's summary is
+      written in the language of the user who gets it (default: in the
+      language of the one whose change scheduled it);
 
     and overrides the hooks :meth:`_gdpr_deadline_open_domain` (which records
     still run against their deadline), :meth:`_gdpr_deadline_depends`,
@@ -48,6 +51,7 @@ class GdprDeadlineMixin(models.AbstractModel):
     _gdpr_deadline_field = "date_deadline"
     _gdpr_reminder_activity_type = None
     _gdpr_reminder_advance = timedelta(days=1)
+    _gdpr_reminder_in_user_lang = False
 
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -91,7 +95,8 @@ class GdprDeadlineMixin(models.AbstractModel):
         return self.env.user
 
     def _gdpr_reminder_summary(self):
-        """The summary of the reminder activity."""
+        """The summary of the reminder activity (called in the language of
+        its user when ``_gdpr_reminder_in_user_lang`` is set)."""
         self.ensure_one()
         return False
 
@@ -106,7 +111,8 @@ class GdprDeadlineMixin(models.AbstractModel):
         return self.env._("The deadline passed.")
 
     def _get_tz(self):
-        """Timezone in which the record's days are counted for its reminder.
+        """Timezone in which the record's days are counted (the day its
+        reminder falls due, :meth:`_local_date`).
 
         The company's timezone (its partner's), else the user's, else UTC;
         override to use another one.
@@ -148,7 +154,7 @@ class GdprDeadlineMixin(models.AbstractModel):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(
+            raise UserError(
                 self.env._("Search “Overdue” with = or != and True or False.")
             )
         domain = self._gdpr_overdue_domain()
@@ -214,11 +220,15 @@ class GdprDeadlineMixin(models.AbstractModel):
             if not deadline:
                 continue
             due = max(record._local_date(deadline - self._gdpr_reminder_advance), today)
+            user = record._gdpr_reminder_user()
+            writer = record
+            if self._gdpr_reminder_in_user_lang:
+                writer = record.with_context(lang=user.lang)
             record.activity_schedule(
                 activity_type,
                 date_deadline=due,
-                summary=record._gdpr_reminder_summary(),
-                user_id=record._gdpr_reminder_user().id,
+                summary=writer._gdpr_reminder_summary(),
+                user_id=user.id,
             )
 
     @api.model

@@ -66,6 +66,11 @@ results = env["gdpr.evidence.event"].verify_chain(env["res.company"].search([]))
 print("VERIFY" + json.dumps([[r["company"].id, r["count"], r["ok"], r["mismatch"]]
                              for r in results]))
 """
+# The breach's daily job, run as the scheduler would.
+RUN_BREACH_JOB = """
+env.ref("crm_gdpr.ir_cron_gdpr_breach_flag_overdue").method_direct_trigger()
+env.cr.commit()
+"""
 # Models added since version 1 (their seeded records are new on upgrade).
 NEW_MODELS = "('gdpr.data.category')"
 UNINSTALL = """
@@ -357,6 +362,29 @@ class TestCrmGdprUpgrade(BaseCase):
         count = self._query("SELECT count(*) FROM gdpr_evidence_event")
         self._odoo("server", "-u", "crm_gdpr", "--stop-after-init")
         self.assertEqual(self._query("SELECT count(*) FROM gdpr_evidence_event"), count)
+
+        # The breach's daily job kept its code of version 1 (noupdate): it is
+        # pointed at the shared job of gdpr.deadline.mixin, and runs.
+        self.assertEqual(
+            self._query(
+                "SELECT s.code FROM ir_act_server s "
+                "JOIN ir_cron c ON c.ir_actions_server_id = s.id "
+                "JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id "
+                "WHERE d.module = 'crm_gdpr' "
+                "AND d.name = 'ir_cron_gdpr_breach_flag_overdue'"
+            ),
+            [("model._cron_post_overdue()",)],
+        )
+        self._odoo("shell", stdin=RUN_BREACH_JOB)
+        self.assertEqual(
+            self._query(
+                "SELECT b.nature FROM gdpr_breach b JOIN mail_message m "
+                "ON m.model = 'gdpr.breach' AND m.res_id = b.id "
+                "WHERE m.body::text LIKE '%%the breach is not reported%%'"
+            ),
+            [("Upgrade breach",)],
+            "one note on the overdue breach of version 1",
+        )
 
         # The orphan queries do find the addon while it is installed.
         for what, query in ORPHAN_QUERIES.items():

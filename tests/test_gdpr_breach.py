@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -11,6 +12,7 @@ from odoo.tools import SQL, mute_logger
 from .common import GdprCommon
 
 TZ = "Europe/Warsaw"
+REMINDER = "crm_gdpr.mail_activity_type_gdpr_breach_deadline"
 
 
 class GdprBreachCommon(GdprCommon):
@@ -328,12 +330,12 @@ class TestGdprBreachClock(GdprBreachCommon):
             breaches.invalidate_recordset(["is_overdue"])
             # deadline of `overdue` was 09:00, of `recent` is 09:30
             self.assertEqual(breaches.filtered("is_overdue"), overdue | other_company)
-            flagged = self.env["gdpr.breach"]._cron_flag_overdue()
+            flagged = self.env["gdpr.breach"]._cron_post_overdue()
             self.assertEqual(flagged, overdue | other_company)
             self.assertIn(
                 "not reported", overdue.message_ids[:1].body, "explained in chatter"
             )
-            self.assertFalse(self.env["gdpr.breach"]._cron_flag_overdue(), "once")
+            self.assertFalse(self.env["gdpr.breach"]._cron_post_overdue(), "once")
             # The list filter "Overdue" finds them
             self.assertEqual(
                 self.Breach.search(
@@ -410,6 +412,185 @@ class TestGdprBreachClock(GdprBreachCommon):
         with freeze_time("2026-03-10 12:00:00"):
             breach = self._create_breach()
         self.assertTrue(breach.is_overdue)
+
+
+@tagged("post_install", "-at_install")
+class TestGdprBreachDeadlineJob(GdprBreachCommon):
+    """The 72-hour clock on gdpr.deadline.mixin: reminder and daily job."""
+
+    def _reminders(self, breach):
+        return breach.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.env.ref(REMINDER)
+        )
+
+    def _overdue_notes(self, breach):
+        return breach.message_ids.filtered(
+            lambda message: "the breach is not reported" in (message.body or "")
+        )
+
+    def test_reminder_follows_discovery_and_dpo_and_is_done_when_reported(self):
+        officer_2 = new_test_user(
+            self.env,
+            login="gdpr_breach_dpo",
+            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer",
+            name="Second DPO",
+            tz=TZ,
+        )
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()
+        self.assertEqual(self._reminders(breach).user_id, self.user_officer)
+        with freeze_time("2026-03-03 10:00:00"):
+            breach.date_discovered = "2026-03-03 09:00:00"
+            reminder = self._reminders(breach)
+            self.assertEqual(len(reminder), 1, "moved, not added")
+            self.assertEqual(reminder.date_deadline, date(2026, 3, 5))
+            # Another DPO: the reminder goes to their user.
+            breach.dpo_id = officer_2.partner_id
+            reminder = self._reminders(breach)
+            self.assertEqual(len(reminder), 1)
+            self.assertEqual(reminder.user_id, officer_2)
+            self.assertEqual(reminder.date_deadline, date(2026, 3, 5))
+            breach.write({"is_reported": True})
+        self.assertFalse(self._reminders(breach))
+        done = self.env["mail.message"].search(
+            [
+                ("model", "=", "gdpr.breach"),
+                ("res_id", "=", breach.id),
+                ("mail_activity_type_id", "=", self.env.ref(REMINDER).id),
+            ]
+        )
+        self.assertEqual(len(done), 1, "the reminder is marked done, not deleted")
+        self.assertIn("Breach reported to the supervisory authority", done.body)
+
+    def test_reminder_with_the_creator_subscribed(self):
+        # As in the web client: tracking and followers on.
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = (
+                self.env["gdpr.breach"]
+                .with_user(self.user_officer)
+                .with_context(tracking_disable=False)
+                .create(
+                    {
+                        "dpo_id": self.user_officer.partner_id.id,
+                        "date_breach": "2026-03-01",
+                        "date_discovered": "2026-03-02 09:00:00",
+                    }
+                )
+            )
+        self.assertEqual(len(self._reminders(breach)), 1)
+        self.assertEqual(breach.message_partner_ids, self.user_officer.partner_id)
+
+    def test_reminder_summary_in_the_language_of_its_user(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["crm_gdpr"], ["pl_PL"])
+        officer_pl = new_test_user(
+            self.env,
+            login="gdpr_breach_dpo_pl",
+            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer",
+            name="Inspektor",
+            lang="pl_PL",
+            tz=TZ,
+        )
+        with freeze_time("2026-03-02 10:00:00"):
+            polish = self._create_breach(dpo_id=officer_pl.partner_id.id)
+            english = self._create_breach()
+        self.assertTrue(
+            self._reminders(polish).summary.startswith(
+                "Zgłoś naruszenie organowi nadzorczemu do"
+            ),
+            self._reminders(polish).summary,
+        )
+        self.assertTrue(
+            self._reminders(english).summary.startswith(
+                "Notify the supervisory authority by"
+            ),
+            self._reminders(english).summary,
+        )
+
+    def test_new_deadline_gets_a_new_overdue_note(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()  # deadline 5 March 09:00 UTC
+        Breach = self.env["gdpr.breach"]
+        with freeze_time("2026-03-10 12:00:00"):
+            self.assertEqual(Breach._cron_post_overdue() & breach, breach)
+            self.assertTrue(breach.overdue_notified)
+            self.assertFalse(Breach._cron_post_overdue() & breach, "once")
+            breach.date_discovered = "2026-03-06 09:00:00"
+            self.assertFalse(breach.overdue_notified)
+            self.assertEqual(Breach._cron_post_overdue() & breach, breach)
+        new, old = self._overdue_notes(breach)
+        self.assertNotEqual(new.body, old.body, "each note gives its deadline")
+
+    def test_report_withdrawn_gets_a_new_overdue_note(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()
+        Breach = self.env["gdpr.breach"]
+        with freeze_time("2026-03-10 12:00:00"):
+            self.assertEqual(Breach._cron_post_overdue() & breach, breach)
+            breach.write({"is_reported": True, "delay_reason": "Late."})
+            self.assertFalse(breach.overdue_notified)
+            self.assertFalse(Breach._cron_post_overdue() & breach)
+            # Ticked by mistake: the clock runs again, so does the job.
+            breach.write({"is_reported": False})
+            self.assertTrue(breach.is_overdue)
+            self.assertEqual(len(self._reminders(breach)), 1)
+            self.assertEqual(Breach._cron_post_overdue() & breach, breach)
+        self.assertEqual(len(self._overdue_notes(breach)), 2)
+
+    def test_overdue_flag_is_written_by_the_job_only(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()
+        with self.assertRaisesRegex(UserError, "set by the system"):
+            breach.write({"overdue_notified": True})
+        with self.assertRaisesRegex(UserError, "set by the system"):
+            self._create_breach(overdue_notified=True)
+        self.assertFalse(breach.overdue_notified)
+
+    def test_daily_job_skips_a_failing_breach(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            first = self._create_breach()
+            broken = self._create_breach()
+            last = self._create_breach()
+        breaches = first | broken | last
+        GdprBreach = type(self.env["gdpr.breach"])
+        original = GdprBreach._gdpr_overdue_message
+
+        def message(record):
+            if record == broken:
+                raise ValueError("broken breach")
+            return original(record)
+
+        with freeze_time("2026-03-10 12:00:00"):
+            with (
+                patch.object(GdprBreach, "_gdpr_overdue_message", message),
+                mute_logger("odoo.addons.crm_gdpr.models.gdpr_deadline_mixin"),
+            ):
+                notified = self.env["gdpr.breach"]._cron_post_overdue()
+            self.assertEqual(notified & breaches, first | last)
+            self.assertFalse(broken.overdue_notified)
+            self.assertFalse(self._overdue_notes(broken))
+            self.assertTrue(first.overdue_notified and last.overdue_notified)
+            # The next day, the breach that failed is tried again.
+            self.assertEqual(self.env["gdpr.breach"]._cron_post_overdue(), broken)
+        self.assertEqual(len(self._overdue_notes(broken)), 1)
+
+    def test_the_scheduled_job_posts_the_notes(self):
+        """The ir.cron runs the shared job (its code survives upgrades:
+        migrations/18.0.1.1.0/pre-migrate_breach_clock.py)."""
+        with freeze_time("2026-03-02 10:00:00"):
+            breach = self._create_breach()
+        cron = self.env.ref("crm_gdpr.ir_cron_gdpr_breach_flag_overdue")
+        self.assertTrue(cron.active)
+        with freeze_time("2026-03-10 12:00:00"):
+            cron.method_direct_trigger()
+        self.assertTrue(breach.overdue_notified)
+        self.assertEqual(len(self._overdue_notes(breach)), 1)
+
+    def test_overdue_search_refuses_other_operators_clearly(self):
+        with self.assertRaisesRegex(UserError, "Overdue"):
+            self.Breach.search([("is_overdue", "=", "yes")])
+        with self.assertRaisesRegex(UserError, "Overdue"):
+            self.Breach.search([("is_overdue", ">", 0)])
 
 
 @tagged("post_install", "-at_install")

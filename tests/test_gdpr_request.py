@@ -200,6 +200,11 @@ class TestGdprRequest(GdprRequestCommon):
             self.assertNotIn(request, self.Request.search([("is_overdue", "!=", True)]))
             self.assertNotIn(request, self.Request.search([("is_overdue", "=", False)]))
 
+    def test_overdue_search_refuses_other_operators_clearly(self):
+        # A clear error (no traceback) for an integrator's odd domain.
+        with self.assertRaisesRegex(UserError, "Overdue"):
+            self.Request.search([("is_overdue", "in", [True])])
+
     def test_answered_request_is_never_overdue(self):
         request = self._create(date_received="2026-01-05")
         self.assertTrue(request.is_overdue)
