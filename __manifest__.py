@@ -1,6 +1,6 @@
 {
     "name": "CRM GDPR (RODO)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "GDPR / RODO register of consents, processing activities and "
     "personal-data breaches for Odoo CRM",
