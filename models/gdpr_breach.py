@@ -5,8 +5,8 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_datetime
 
+from .gdpr_datetime import format_datetime_tz
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import check_company_move, check_input_values
 from .gdpr_jobs import process_each
@@ -864,8 +864,8 @@ class GdprBreach(models.Model):
                 date_deadline=due,
                 summary=env._(
                     "Notify the supervisory authority by %s",
-                    format_datetime(
-                        env, breach.notification_deadline, tz=breach._get_tz()
+                    format_datetime_tz(
+                        env, breach.notification_deadline, breach._get_tz()
                     ),
                 ),
                 user_id=user.id,
@@ -892,12 +892,16 @@ class GdprBreach(models.Model):
             # A technical flag set by this job only (see gdpr.evidence.mixin).
             with evidence_exception(breach):
                 breach.overdue_notified = True
+            # Words and dates in one language: the DPO's, as the reminder.
+            env = self.env(
+                context=dict(self.env.context, lang=breach._get_dpo_user().lang)
+            )
             breach.message_post(
-                body=_(
+                body=env._(
                     "The 72-hour deadline to notify the supervisory authority "
                     "passed on %s and the breach is not reported.",
-                    format_datetime(
-                        self.env, breach.notification_deadline, tz=breach._get_tz()
+                    format_datetime_tz(
+                        env, breach.notification_deadline, breach._get_tz()
                     ),
                 ),
                 subtype_xmlid="mail.mt_note",

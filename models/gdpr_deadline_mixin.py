@@ -214,11 +214,13 @@ class GdprDeadlineMixin(models.AbstractModel):
             if not deadline:
                 continue
             due = max(record._local_date(deadline - self._gdpr_reminder_advance), today)
+            user = record._gdpr_reminder_user()
             record.activity_schedule(
                 activity_type,
                 date_deadline=due,
-                summary=record._gdpr_reminder_summary(),
-                user_id=record._gdpr_reminder_user().id,
+                # In the language of the one who gets the reminder.
+                summary=record.with_context(lang=user.lang)._gdpr_reminder_summary(),
+                user_id=user.id,
             )
 
     @api.model
@@ -235,8 +237,10 @@ class GdprDeadlineMixin(models.AbstractModel):
         for record in records:
             try:
                 with self.env.cr.savepoint():
+                    # Words and dates in one language: the reminder's.
+                    lang = record._gdpr_reminder_user().lang
                     record.message_post(
-                        body=record._gdpr_overdue_message(),
+                        body=record.with_context(lang=lang)._gdpr_overdue_message(),
                         subtype_xmlid="mail.mt_note",
                     )
                     with evidence_exception(record):
