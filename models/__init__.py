@@ -23,6 +23,7 @@ from . import ir_actions_report
 from . import gdpr_evidence_chain
 from . import gdpr_evidence_event
 from . import mail_message
+from . import mail_thread
 from . import mail_tracking_value
 from . import ir_attachment
 from . import privacy_log

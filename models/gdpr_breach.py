@@ -4,8 +4,8 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_datetime
 
+from .gdpr_datetime import format_datetime_tz
 from .gdpr_input import check_company_move, check_input_values
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
@@ -46,7 +46,6 @@ class GdprBreach(models.Model):
     _gdpr_deadline_field = "notification_deadline"
     _gdpr_reminder_activity_type = "crm_gdpr.mail_activity_type_gdpr_breach_deadline"
     _gdpr_reminder_advance = timedelta(hours=24)
-    _gdpr_reminder_in_user_lang = True
 
     @api.model
     def _default_dpo_id(self):
@@ -812,16 +811,16 @@ class GdprBreach(models.Model):
         self.ensure_one()
         return self.env._(
             "Notify the supervisory authority by %s",
-            format_datetime(self.env, self.notification_deadline, tz=self._get_tz()),
+            format_datetime_tz(self.env, self.notification_deadline, self._get_tz()),
         )
 
     def _gdpr_reminder_feedback(self):
-        return _("Breach reported to the supervisory authority.")
+        return self.env._("Breach reported to the supervisory authority.")
 
     def _gdpr_overdue_message(self):
         self.ensure_one()
-        return _(
+        return self.env._(
             "The 72-hour deadline to notify the supervisory authority "
             "passed on %s and the breach is not reported.",
-            format_datetime(self.env, self.notification_deadline, tz=self._get_tz()),
+            format_datetime_tz(self.env, self.notification_deadline, self._get_tz()),
         )

@@ -1292,16 +1292,18 @@ class GdprConsent(models.Model):
                 # privacy.log requires a well-formed email address
                 "anonymized_email": email or "-@-",
                 "company_id": consents.company_id[:1].id,
+                # No model name spliced into a sentence ("Zanonimizowano
+                # Zgoda RODO"): a count and the IDs after a colon.
                 "execution_details": _(
-                    "Anonymized %(model)s %(ids)s: retention period after "
-                    "withdrawal expired (%(categories)s)",
-                    model=self._description,
+                    "Consents anonymized (%(count)s): %(ids)s; retention period "
+                    "after withdrawal expired (categories: %(categories)s)",
+                    count=len(consents),
                     ids=", ".join(consents.mapped("name")),
                     categories=", ".join(consents.category_id.mapped("name")),
                 ),
                 "records_description": _(
                     "%(model)s (%(count)s): %(ids)s",
-                    model=self._description,
+                    model=self._gdpr_model_name(),
                     count=len(consents),
                     ids=", ".join(f"#{cid}" for cid in consents.ids),
                 ),

@@ -29,9 +29,6 @@ class GdprDeadlineMixin(models.AbstractModel):
       ``mail.activity.type``;
     - ``_gdpr_reminder_advance``: how long before the deadline the reminder
       falls due (a ``timedelta``);
-    - ``_gdpr_reminder_in_user_lang``: whether the reminder's summary is
-      written in the language of the user who gets it (default: in the
-      language of the one whose change scheduled it);
 
     and overrides the hooks :meth:`_gdpr_deadline_open_domain` (which records
     still run against their deadline), :meth:`_gdpr_deadline_depends`,
@@ -51,7 +48,6 @@ class GdprDeadlineMixin(models.AbstractModel):
     _gdpr_deadline_field = "date_deadline"
     _gdpr_reminder_activity_type = None
     _gdpr_reminder_advance = timedelta(days=1)
-    _gdpr_reminder_in_user_lang = False
 
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -96,7 +92,7 @@ class GdprDeadlineMixin(models.AbstractModel):
 
     def _gdpr_reminder_summary(self):
         """The summary of the reminder activity (called in the language of
-        its user when ``_gdpr_reminder_in_user_lang`` is set)."""
+        the user who gets it, as :meth:`_gdpr_overdue_message`)."""
         self.ensure_one()
         return False
 
@@ -221,13 +217,11 @@ class GdprDeadlineMixin(models.AbstractModel):
                 continue
             due = max(record._local_date(deadline - self._gdpr_reminder_advance), today)
             user = record._gdpr_reminder_user()
-            writer = record
-            if self._gdpr_reminder_in_user_lang:
-                writer = record.with_context(lang=user.lang)
             record.activity_schedule(
                 activity_type,
                 date_deadline=due,
-                summary=writer._gdpr_reminder_summary(),
+                # In the language of the one who gets the reminder.
+                summary=record.with_context(lang=user.lang)._gdpr_reminder_summary(),
                 user_id=user.id,
             )
 
@@ -245,8 +239,10 @@ class GdprDeadlineMixin(models.AbstractModel):
         for record in records:
             try:
                 with self.env.cr.savepoint():
+                    # Words and dates in one language: the reminder's.
+                    lang = record._gdpr_reminder_user().lang
                     record.message_post(
-                        body=record._gdpr_overdue_message(),
+                        body=record.with_context(lang=lang)._gdpr_overdue_message(),
                         subtype_xmlid="mail.mt_note",
                     )
                     with evidence_exception(record):

@@ -175,7 +175,7 @@ class GdprEvidenceMixin(models.AbstractModel):
                 self.env._(
                     "%(model)s %(name)s is evidence and cannot be duplicated: "
                     "register a new one.",
-                    model=self._description,
+                    model=self._gdpr_model_name(),
                     name=self[:1].display_name,
                 )
             )
@@ -245,10 +245,15 @@ class GdprEvidenceMixin(models.AbstractModel):
             names.append(name)
         return names
 
+    def _gdpr_model_name(self):
+        """The model's name in the user's language ("Zgoda RODO"), not its
+        English ``_description``, for the messages that name it."""
+        return self.env["ir.model"]._get(self._name).name
+
     def _gdpr_unlink_refused_message(self):
         """The message explaining why the records are never deleted."""
         return self.env._(
-            "%s records are evidence and are never deleted.", self._description
+            "%s records are evidence and are never deleted.", self._gdpr_model_name()
         )
 
     def _gdpr_check_evidence_write(self, vals):
@@ -267,7 +272,7 @@ class GdprEvidenceMixin(models.AbstractModel):
                     "“%(field)s” of %(model)s is assigned automatically and "
                     "never changes.",
                     field=self._fields[ident]._description_string(self.env),
-                    model=self._description,
+                    model=self._gdpr_model_name(),
                 )
             )
         for fname in self._gdpr_locked_fields:
@@ -299,7 +304,7 @@ class GdprEvidenceMixin(models.AbstractModel):
             self.env._(
                 "“%(field)s” of %(model)s is set by the system and cannot be written.",
                 field=self._fields[fname]._description_string(self.env),
-                model=self._description,
+                model=self._gdpr_model_name(),
             )
         )
 

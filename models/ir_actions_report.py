@@ -9,8 +9,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from odoo import fields, models
-from odoo.tools import format_datetime
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from .gdpr_datetime import format_datetime_tz, gdpr_tz
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +49,14 @@ html body, html body *:not(.fa):not([class*=" fa-"]):not([class^="fa-"]) {
 """
 
 
+# Printed in the printing user's language whatever the context (their
+# templates' ``t-lang="user.lang"``).
+GDPR_USER_LANG_REPORTS = {
+    "crm_gdpr.report_gdpr_breach",
+    "crm_gdpr.report_gdpr_evidence_integrity",
+}
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
@@ -78,6 +87,40 @@ class IrActionsReport(models.Model):
                 [self._gdpr_join_bodies(bodies)], report_ref=report_ref, **kwargs
             )
         return self._gdpr_stamp_footer(pdf) if pdf else pdf
+
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        """Stamp the footer in the language the document is printed in."""
+        printer = self
+        if self._gdpr_is_gdpr_report(report_ref) and not self.env.context.get(
+            "gdpr_footer_lang"
+        ):
+            lang = self._gdpr_document_lang(self._get_report(report_ref), res_ids)
+            printer = self.with_context(gdpr_footer_lang=lang)
+        return super(IrActionsReport, printer)._render_qweb_pdf(
+            report_ref, res_ids=res_ids, data=data
+        )
+
+    def _gdpr_document_lang(self, report, res_ids):
+        """The language of the documents, as their templates choose it.
+
+        The language the printing user chose (``gdpr_report_lang``); else the
+        printing user's for the breach notification and the integrity report
+        (the DPO's own documents); else the one language of the records (a
+        letter or a personal data report is in its recipient's); else the
+        context's. A page never says "Printed on" under a Polish letter.
+        """
+        lang = self.env.context.get("gdpr_report_lang")
+        if lang:
+            return lang
+        if report.report_name in GDPR_USER_LANG_REPORTS:
+            return self.env.user.lang
+        if report.model and res_ids:
+            records = self.env[report.model].browse(res_ids)
+            if "lang" in records._fields:
+                langs = set(records.mapped("lang")) - {False}
+                if len(langs) == 1:
+                    return langs.pop()
+        return self.env.lang
 
     def _gdpr_is_gdpr_report(self, report_ref):
         return bool(report_ref) and self._get_report(report_ref).report_name.startswith(
@@ -117,16 +160,20 @@ class IrActionsReport(models.Model):
     def _gdpr_stamp_footer(self, pdf):
         """Stamp "Printed on <date>" and "Page n of N" at the foot of every page.
 
-        In the language of the context (``gdpr_report_lang`` when the printing
-        user chose one), the date in the user's timezone.
+        In the language of the documents (see :meth:`_gdpr_document_lang`),
+        the moment in the zone of the documents (:func:`gdpr_tz`), named.
         """
         env = self.env
-        lang = env.context.get("gdpr_report_lang")
+        lang = env.context.get("gdpr_footer_lang") or env.context.get(
+            "gdpr_report_lang"
+        )
         if lang:
             env = env(context=dict(env.context, lang=lang))
+        # The moment as the documents print theirs: the language's format,
+        # the zone named (see gdpr_datetime).
         printed = env._(
             "Printed on %s",
-            format_datetime(env, fields.Datetime.now(), tz=env.user.tz or "UTC"),
+            format_datetime_tz(env, fields.Datetime.now(), gdpr_tz(env)),
         )
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         writer = PdfFileWriter()

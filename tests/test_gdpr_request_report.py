@@ -114,12 +114,21 @@ class TestGdprRequestReport(GdprRequestCommon):
             "Usunięcie danych (art. 17)",
             "Nie podejmujemy działań w związku z tym żądaniem z następujących "
             "przyczyn:",
-            "Masz prawo wnieść skargę do organu nadzorczego",
-            "(art. 79 RODO) (art. 12 ust. 4 RODO)",
+            # one sentence naming Art. 12(4), no "(art. 79 RODO) (art. 12
+            # ust. 4 RODO)"; a formal greeting, no name in the nominative
+            "Szanowna Pani / Szanowny Panie,",
+            "Zgodnie z art. 12 ust. 4 RODO informujemy, że przysługuje Ci prawo "
+            "wniesienia skargi do organu nadzorczego",
+            "oraz prawo do skutecznego środka ochrony prawnej przed sądem "
+            "(art. 79 RODO).",
             "W Polsce organem nadzorczym jest Prezes Urzędu Ochrony Danych "
             "Osobowych (UODO), ul. Stawki 2, 00-193 Warszawa",
         ]:
             self.assertIn(expected, text)
+        self.assertNotIn(") (art.", text)
+        # the footer in the letter's language, not the printing officer's
+        self.assertIn("Strona 1 z 1", text)
+        self.assertNotIn("Dzień dobry", text)
         extended = self._create(
             is_extended=True, extension_reason="Żądanie obejmuje dane z 20 lat."
         )
