@@ -288,7 +288,7 @@ class TestCrmGdprPolishClocks(GdprConsentCommon):
             "(Europe/Warsaw)",
         )
         with freeze_time("2026-03-05 09:15:00"):
-            self.env["gdpr.breach"].with_context(lang="en_US")._cron_flag_overdue()
+            self.env["gdpr.breach"].with_context(lang="en_US")._cron_post_overdue()
         self.assertEqual(
             breach.message_ids[:1].body,
             "<p>72-godzinny termin zgłoszenia naruszenia organowi nadzorczemu "
