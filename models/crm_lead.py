@@ -107,7 +107,12 @@ class CrmLead(models.Model):
             lead.gdpr_consent_count = counts.get(lead._origin, 0)
 
     @api.depends_context("allowed_company_ids")
-    @api.depends("gdpr_consent_ids.state", "gdpr_consent_ids.category_id", "partner_id")
+    @api.depends(
+        "gdpr_consent_ids.state",
+        "gdpr_consent_ids.category_id",
+        "partner_id.gdpr_consent_ids.state",
+        "partner_id.gdpr_consent_ids.category_id",
+    )
     def _compute_gdpr_active_category_ids(self):
         leads = self._origin
         groups = self.env["gdpr.consent"]._read_group(
@@ -149,7 +154,9 @@ class CrmLead(models.Model):
         )
 
     @api.depends_context("allowed_company_ids")
-    @api.depends("gdpr_information_record_ids", "partner_id")
+    @api.depends(
+        "gdpr_information_record_ids", "partner_id.gdpr_information_record_ids"
+    )
     def _compute_gdpr_informed(self):
         notices = self.env["gdpr.information.notice"]._gdpr_current_notices()
         Record = self.env["gdpr.information.record"]
@@ -200,7 +207,11 @@ class CrmLead(models.Model):
             else:
                 lead.gdpr_inform_by = False
 
-    @api.depends("gdpr_inform_by", "gdpr_information_record_ids", "partner_id")
+    @api.depends(
+        "gdpr_inform_by",
+        "gdpr_information_record_ids",
+        "partner_id.gdpr_information_record_ids",
+    )
     @api.depends_context("tz")
     def _compute_gdpr_inform_overdue(self):
         today = fields.Date.context_today(self)

@@ -89,6 +89,7 @@ class GdprEvidenceEvent(models.Model):
             ("information_recorded", "Information notice given"),
             ("information_updated", "Information record: person recorded"),
             ("information_merged", "Information record moved by an opportunity merge"),
+            ("information_anonymized", "Information record anonymised"),
             ("recorded_at_upgrade", "Recorded at upgrade"),
         ],
         required=True,

@@ -37,7 +37,7 @@ class GdprInformationRecord(models.Model):
     )
     # The lead hand-over fills an empty person, as for consents.
     _gdpr_locked_once_set_fields = ("partner_id",)
-    _gdpr_technical_fields = ("evidence_salt",)
+    _gdpr_technical_fields = ("evidence_salt", "is_anonymized")
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
@@ -115,6 +115,13 @@ class GdprInformationRecord(models.Model):
         default=lambda self: self.env.company,
         tracking=True,
     )
+    is_anonymized = fields.Boolean(
+        string="Record Anonymised",
+        readonly=True,
+        copy=False,
+        help="The personal data of this record were erased (privacy lookup): "
+        "only the anonymous fact that a notice was given remains.",
+    )
     evidence_salt = fields.Char(
         readonly=True,
         copy=False,
@@ -138,7 +145,11 @@ class GdprInformationRecord(models.Model):
     @api.constrains("partner_id", "lead_id", "notice_id")
     def _check_person(self):
         for record in self:
-            if not record.partner_id and not record.lead_id:
+            if (
+                not record.partner_id
+                and not record.lead_id
+                and not record.is_anonymized
+            ):
                 raise ValidationError(
                     self.env._(
                         "An information record needs the person informed or the lead."
@@ -225,6 +236,7 @@ class GdprInformationRecord(models.Model):
             "method",
             "partner_id",
             "lead_id",
+            "is_anonymized",
             "evidence_salt",
         ]
         self.flush_recordset(columns)
@@ -253,6 +265,7 @@ class GdprInformationRecord(models.Model):
                         salt, f"res.partner,{partner}" if partner else None
                     ),
                     "lead": keyed(salt, f"crm.lead,{lead}" if lead else None),
+                    "anonymized": bool(values["is_anonymized"]),
                 }
         return result
 
@@ -273,17 +286,27 @@ class GdprInformationRecord(models.Model):
     @api.model
     def _gdpr_evidence_transition_errors(self, before, after, event_type):
         """Beyond the locked keys: the person is filled once, the lead moves
-        by an opportunity merge only."""
+        by an opportunity merge only, both go with the erasure only, which is
+        never undone."""
         broken = set(
             super()._gdpr_evidence_transition_errors(before, after, event_type)
         )
-        if before.get("person") != after.get("person") and before.get("person"):
-            broken.add("person")
+        erasing = event_type == "information_anonymized"
         if (
-            before.get("lead") != after.get("lead")
-            and event_type != "information_merged"
+            before.get("person") != after.get("person")
+            and before.get("person")
+            and not (erasing and after.get("person") is None)
+        ):
+            broken.add("person")
+        if before.get("lead") != after.get("lead") and not (
+            event_type == "information_merged"
+            or (erasing and after.get("lead") is None)
         ):
             broken.add("lead")
+        if before.get("anonymized") != after.get("anonymized") and not (
+            erasing and after.get("anonymized")
+        ):
+            broken.add("anonymized")
         return sorted(broken)
 
     def _gdpr_evidence_event_type_create(self):
@@ -309,6 +332,56 @@ class GdprInformationRecord(models.Model):
         self.env["gdpr.evidence.event"]._gdpr_append(records, "information_merged")
 
     # ------------------------------------------------------------------
+    # Erasure (Art. 17) through Odoo's privacy lookup
+    # ------------------------------------------------------------------
+    def _privacy_lookup_erase(self):
+        """Erase the personal data of the records: the privacy lookup's
+        "Delete" (logged in ``privacy.log`` by the lookup). Officers only."""
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_officer"):
+            raise AccessError(
+                self.env._(
+                    "Only the data protection officer can erase the data of "
+                    "information records."
+                )
+            )
+        self.check_access("write")
+        self._gdpr_anonymize()
+        return self.env._(
+            "%s: person, lead and messages removed; the anonymous record is "
+            "kept as evidence",
+            ", ".join(self.mapped("name")),
+        )
+
+    def _privacy_lookup_erase_message(self, details):
+        return self.env._("Anonymized information record %(details)s", details=details)
+
+    def _gdpr_anonymize(self):
+        """Remove the person, the lead and the chatter; keep the evidence."""
+        records = self.filtered(lambda record: not record.is_anonymized)
+        if not records:
+            return
+        with evidence_exception(records):
+            super(GdprInformationRecord, records.with_context(mail_notrack=True)).write(
+                {
+                    "is_anonymized": True,
+                    "partner_id": False,
+                    "lead_id": False,
+                    # Without the key, the digests in the evidence log cannot
+                    # be linked to the person any more.
+                    "evidence_salt": False,
+                }
+            )
+            # sudo: the messages and followers of the records being erased,
+            # whoever wrote them.
+            self.env["mail.message"].sudo().search(
+                [("model", "=", self._name), ("res_id", "in", records.ids)]
+            ).unlink()
+            self.env["mail.followers"].sudo().search(
+                [("res_model", "=", self._name), ("res_id", "in", records.ids)]
+            ).unlink()
+        self.env["gdpr.evidence.event"]._gdpr_append(records, "information_anonymized")
+
+    # ------------------------------------------------------------------
     # Sending the notice by e-mail
     # ------------------------------------------------------------------
     @api.model
@@ -329,41 +402,40 @@ class GdprInformationRecord(models.Model):
         # Whatever the caller passed: only what the user may read is informed.
         (partners | leads.partner_id).check_access("read")
         leads.check_access("read")
+        targets = [
+            *((lead, lead.partner_id.email or lead.email_from) for lead in leads),
+            *((partner, partner.email) for partner in partners - leads.partner_id),
+        ]
         notices = self.env["gdpr.information.notice"]._gdpr_current_notices(
-            self.env.company
+            self.env.company | leads.company_id | partners.company_id
         )
-        if not notices:
-            raise UserError(
-                self.env._(
-                    "No information notice is in force in %s: the data "
-                    "protection officer publishes one in CRM → GDPR → "
-                    "Information Notices.",
-                    self.env.company.name,
-                )
-            )
+        notice_of = {notice.company_id: notice for notice in notices}
         vals_list = []
         skipped = []
-        lead_partners = leads.partner_id
-        for lead in leads:
-            email = lead.partner_id.email or lead.email_from
+        for target, email in targets:
+            company = target.company_id or self.env.company
+            if company not in notice_of:
+                raise UserError(
+                    self.env._(
+                        "No information notice is in force in %s: the data "
+                        "protection officer publishes one in CRM → GDPR → "
+                        "Information Notices.",
+                        company.name,
+                    )
+                )
             if not tools.email_normalize(email or ""):
-                skipped.append(lead)
+                skipped.append(target)
                 continue
-            vals_list.append(
-                {
-                    "lead_id": lead.id,
-                    "partner_id": lead.partner_id.id,
-                    "notice_id": notices.id,
-                    "method": "email",
-                }
-            )
-        for partner in partners - lead_partners:
-            if not tools.email_normalize(partner.email or ""):
-                skipped.append(partner)
-                continue
-            vals_list.append(
-                {"partner_id": partner.id, "notice_id": notices.id, "method": "email"}
-            )
+            vals = {
+                "notice_id": notice_of[company].id,
+                "method": "email",
+                "company_id": company.id,
+            }
+            if target._name == "crm.lead":
+                vals.update(lead_id=target.id, partner_id=target.partner_id.id)
+            else:
+                vals["partner_id"] = target.id
+            vals_list.append(vals)
         records = self.create(vals_list)
         if records:
             template = self.env.ref("crm_gdpr.mail_template_gdpr_information_notice")

@@ -686,3 +686,46 @@ class TestInformationDeadline(GdprSalesCommon):
         self.assertEqual(
             lead.gdpr_inform_by, lead.create_date.date() + relativedelta(months=1)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInformationRecordErasure(GdprSalesCommon):
+    def _lookup_lines(self):
+        wizard = (
+            self.env["privacy.lookup.wizard"]
+            .with_user(self.user_officer)
+            .create({"name": "Anna Kowalska", "email": "anna@example.com"})
+        )
+        wizard.action_lookup()
+        return wizard.line_ids.filtered(
+            lambda line: line.res_model == "gdpr.information.record"
+        )
+
+    def test_privacy_lookup_anonymises_the_record_and_keeps_the_evidence(self):
+        record = self._record(partner_id=self.partner.id, lead_id=self.lead.id)
+        record.message_post(body="Handed to Anna Kowalska at the fair")
+        lines = self._lookup_lines()
+        self.assertEqual(lines.mapped("res_id"), record.ids)
+        lines.action_unlink()
+        self.assertTrue(record.exists())
+        self.assertTrue(record.is_anonymized)
+        self.assertFalse(record.partner_id)
+        self.assertFalse(record.lead_id)
+        self.assertEqual(record.notice_id, self.notice)
+        self.assertIn("answer your enquiries", record.body)
+        self.assertNotIn(
+            "Anna", " ".join(record.message_ids.mapped(lambda m: str(m.body)))
+        )
+        # The lookup writes its log when its results are flushed.
+        self.env.flush_all()
+        log = lines.wizard_id.log_id
+        self.assertTrue(log, "the erasure is in the privacy log")
+        self.assertIn(record.name, log.execution_details)
+        Event = self.env["gdpr.evidence.event"].with_user(self.user_officer)
+        self.assertTrue(all(result["ok"] for result in Event.verify_chain()))
+
+    def test_only_the_officer_erases(self):
+        record = self._record(partner_id=self.partner.id)
+        with self.assertRaises(AccessError):
+            record.with_user(self.user_sales)._privacy_lookup_erase()
+        self.assertFalse(record.is_anonymized)
