@@ -356,7 +356,13 @@ class GdprInformationRecord(models.Model):
         return self.env._("Anonymized information record %(details)s", details=details)
 
     def _gdpr_anonymize(self):
-        """Remove the person, the lead and the chatter; keep the evidence."""
+        """Remove the person, the lead and the chatter; keep the evidence.
+
+        Past this model's own write checks (server code only, inside
+        ``evidence_exception``), untracked: tracking would copy the erased
+        values into the chatter.
+        """
+        # pylint: disable=super-method-mismatch
         records = self.filtered(lambda record: not record.is_anonymized)
         if not records:
             return
