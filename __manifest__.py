@@ -64,6 +64,12 @@
         "views/gdpr_request_views.xml",
         "report/gdpr_request_reports.xml",
         "report/gdpr_request_templates.xml",
+        "data/gdpr_information_data.xml",
+        "views/gdpr_information_notice_views.xml",
+        "views/gdpr_information_record_views.xml",
+        "views/utm_source_views.xml",
+        "views/mail_template_views.xml",
+        "wizards/mail_compose_message_views.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [
@@ -71,6 +77,7 @@
         "demo/gdpr_consent_demo.xml",
         "demo/gdpr_breach_demo.xml",
         "demo/gdpr_request_demo.xml",
+        "demo/gdpr_information_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -28,3 +28,7 @@ from . import mail_tracking_value
 from . import ir_attachment
 from . import privacy_log
 from . import gdpr_consent_erasure
+from . import gdpr_information_notice
+from . import gdpr_information_record
+from . import utm_source
+from . import mail_template

@@ -19,6 +19,13 @@ class GdprConsentCategory(models.Model):
         "anonymises the consent (through the privacy lookup's logged "
         "erasure) instead of only listing it for the data protection officer.",
     )
+    needs_consent = fields.Boolean(
+        string="Communication Needs Consent",
+        default=True,
+        help="Communication in this category needs the person's consent: "
+        "the e-mail composer warns when a recipient has no active consent in "
+        "it.",
+    )
     text_ids = fields.One2many(
         "gdpr.consent.text", "category_id", string="Consent Texts"
     )

@@ -7,8 +7,10 @@ without the comodel's record rules. :func:`gdpr_search_domain` closes both
 and a consent the user cannot read never decides which records match.
 """
 
+from odoo import models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 # Operators whose one2many leaf Odoo answers without record rules.
 POSITIVE_OPERATORS = ("=", "in", "like", "ilike", "=like", "=ilike")
@@ -69,3 +71,89 @@ def _scoped_one2many_leaf(leaf):
         ids = [value] if isinstance(value, int) else list(value)
         subdomain = [("id", "in", ids)]
     return (fname, "not any" if negative else "any", subdomain)
+
+
+# ----------------------------------------------------------------------
+# Consent status shared by partners and leads (SPEC sections 2, 8, 13)
+# ----------------------------------------------------------------------
+def consent_holder_query(env, column, state=None, category_ids=None):
+    """SQL: the ``column`` values of the consents of ``env.companies``.
+
+    :param column: ``"partner_id"`` or ``"lead_id"``
+    :param state: ``"active"`` for active consents only, else any
+    :param category_ids: restrict to these categories
+    """
+    env["gdpr.consent"].flush_model([column, "company_id", "state", "category_id"])
+    conditions = [
+        SQL("c.%s IS NOT NULL", SQL.identifier(column)),
+        SQL("c.company_id = ANY(%s)", env.companies.ids),
+    ]
+    if state:
+        conditions.append(SQL("c.state = %s", state))
+    if category_ids is not None:
+        conditions.append(SQL("c.category_id = ANY(%s)", list(category_ids)))
+    return SQL(
+        "(SELECT c.%s FROM gdpr_consent c WHERE %s)",
+        SQL.identifier(column),
+        SQL(" AND ").join(conditions),
+    )
+
+
+def search_active_categories(model, operator, value, holder_query):
+    """The domain of a search on ``gdpr_active_category_ids``.
+
+    :param model: the model searched (``res.partner``, ``crm.lead``)
+    :param holder_query: ``holder_query(state=, category_ids=)`` returns
+        the SQL of the ids of ``model`` holding such consents
+    """
+    if operator in ("in", "not in", "=", "!="):
+        if isinstance(value, models.BaseModel):
+            value = value.ids
+        elif isinstance(value, int) or value is False:
+            value = [value] if value else []
+        ids = [vid for vid in value if vid] if value else []
+        if not value or not ids:
+            # "= False": no active category; "!= False": some.
+            query = holder_query(state="active")
+            positive = operator in ("!=", "not in")
+        else:
+            query = holder_query(state="active", category_ids=ids)
+            positive = operator in ("in", "=")
+        return [("id", "in" if positive else "not in", query)]
+    # Names ("ilike", …): search the categories first.
+    categories = model.env["gdpr.consent.category"]._search([("name", operator, value)])
+    return [("gdpr_active_category_ids", "in", list(categories))]
+
+
+def informed_query(env, column, notice_ids):
+    """SQL: the ``column`` values of the information records of ``notice_ids``.
+
+    :param column: ``"partner_id"`` or ``"lead_id"``
+    """
+    env["gdpr.information.record"].flush_model([column, "notice_id"])
+    return SQL(
+        "(SELECT r.%s FROM gdpr_information_record r "
+        "WHERE r.%s IS NOT NULL AND r.notice_id = ANY(%s))",
+        SQL.identifier(column),
+        SQL.identifier(column),
+        list(notice_ids),
+    )
+
+
+def lead_query(env, lead_ids_query, partner_ids_query):
+    """SQL: the leads of ``lead_ids_query`` and those whose customer is in
+    ``partner_ids_query`` (a lead shares its customer's status)."""
+    env["crm.lead"].flush_model(["partner_id"])
+    return SQL(
+        "(%s UNION SELECT l.id FROM crm_lead l WHERE l.partner_id IN %s)",
+        lead_ids_query,
+        partner_ids_query,
+    )
+
+
+def search_boolean(operator, value, query, label):
+    """The domain of a search on a boolean status whose true ids are ``query``."""
+    if operator not in ("=", "!=") or not isinstance(value, bool):
+        raise NotImplementedError(label)
+    positive = (operator == "=") == value
+    return [("id", "in" if positive else "not in", query)]

@@ -3,9 +3,14 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
 
-from .gdpr_search import gdpr_search_domain
+from .gdpr_search import (
+    consent_holder_query,
+    gdpr_search_domain,
+    informed_query,
+    search_active_categories,
+    search_boolean,
+)
 
 GDPR_STATUS_FIELDS = (
     "gdpr_consent_count",
@@ -59,11 +64,29 @@ class ResPartner(models.Model):
         "withdrawn.",
     )
 
+    # Information duty (Art. 13/14, SPEC section 13)
+    gdpr_information_record_ids = fields.One2many(
+        "gdpr.information.record",
+        "partner_id",
+        string="Information Records",
+        groups="crm_gdpr.group_gdpr_user",
+    )
+    gdpr_informed = fields.Boolean(
+        string="Informed of the Notice in Force",
+        compute="_compute_gdpr_informed",
+        search="_search_gdpr_informed",
+        groups="crm_gdpr.group_gdpr_user",
+        help="The partner was given the information notice in force in the "
+        "companies you work in.",
+    )
+
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         # GDPR fields are searched by GDPR users only, and the consents the
         # user cannot read never decide a match (SPEC section 8).
-        domain = gdpr_search_domain(self, domain, ("gdpr_consent_ids",))
+        domain = gdpr_search_domain(
+            self, domain, ("gdpr_consent_ids", "gdpr_information_record_ids")
+        )
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.depends_context("allowed_company_ids")
@@ -162,44 +185,12 @@ class ResPartner(models.Model):
         :param state: ``"active"`` for active consents only, else any
         :param category_ids: restrict to these categories (active consents)
         """
-        self.env["gdpr.consent"].flush_model(
-            ["partner_id", "company_id", "state", "category_id"]
-        )
-        conditions = [
-            SQL("c.partner_id IS NOT NULL"),
-            SQL("c.company_id = ANY(%s)", self.env.companies.ids),
-        ]
-        if state:
-            conditions.append(SQL("c.state = %s", state))
-        if category_ids is not None:
-            conditions.append(SQL("c.category_id = ANY(%s)", list(category_ids)))
-        return SQL(
-            "(SELECT c.partner_id FROM gdpr_consent c WHERE %s)",
-            SQL(" AND ").join(conditions),
-        )
+        return consent_holder_query(self.env, "partner_id", state, category_ids)
 
     def _search_gdpr_active_category_ids(self, operator, value):
-        if operator in ("in", "not in", "=", "!="):
-            if isinstance(value, models.BaseModel):
-                value = value.ids
-            elif isinstance(value, int) or value is False:
-                value = [value] if value else []
-            ids = [vid for vid in value if vid] if value else []
-            if not value or not ids:
-                # "= False": no active category; "!= False": some.
-                query = self._gdpr_consent_partner_query(state="active")
-                positive = operator in ("!=", "not in")
-            else:
-                query = self._gdpr_consent_partner_query(
-                    state="active", category_ids=ids
-                )
-                positive = operator in ("in", "=")
-            return [("id", "in" if positive else "not in", query)]
-        # Names ("ilike", …): search the categories first.
-        categories = self.env["gdpr.consent.category"]._search(
-            [("name", operator, value)]
+        return search_active_categories(
+            self, operator, value, self._gdpr_consent_partner_query
         )
-        return [("gdpr_active_category_ids", "in", list(categories))]
 
     def _search_gdpr_consent_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -223,6 +214,47 @@ class ResPartner(models.Model):
         if "none" in values:
             domains.append([("id", "not in", self._gdpr_consent_partner_query())])
         return expression.OR(domains) if domains else [(0, "=", 1)]
+
+    @api.depends_context("allowed_company_ids")
+    @api.depends("gdpr_information_record_ids")
+    def _compute_gdpr_informed(self):
+        notices = self.env["gdpr.information.notice"]._gdpr_current_notices()
+        informed = {
+            partner.id
+            for [partner] in self.env["gdpr.information.record"]._read_group(
+                [
+                    ("partner_id", "in", self._origin.ids),
+                    ("notice_id", "in", notices.ids),
+                ],
+                ["partner_id"],
+            )
+        }
+        for partner in self:
+            partner.gdpr_informed = partner._origin.id in informed
+
+    def _search_gdpr_informed(self, operator, value):
+        notices = self.env["gdpr.information.notice"]._gdpr_current_notices()
+        return search_boolean(
+            operator,
+            value,
+            informed_query(self.env, "partner_id", notices.ids),
+            self.env._("Search “Informed” with = or != and True or False."),
+        )
+
+    def action_view_gdpr_information_records(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_information_record_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_gdpr_send_information_notice(self):
+        """E-mail the information notice in force to the partners, recorded."""
+        return self.env["gdpr.information.record"]._gdpr_send_notice_action(
+            partners=self
+        )
 
     def action_view_gdpr_consents(self):
         self.ensure_one()

@@ -13,3 +13,5 @@ from . import test_crm_gdpr_upgrade
 from . import test_crm_gdpr_tours
 from . import test_crm_gdpr_evidence_log
 from . import test_crm_gdpr_evidence_rpc
+from . import test_crm_gdpr_sales
+from . import test_crm_gdpr_sales_tour

@@ -119,6 +119,28 @@ class GdprReliabilityCommon(GdprCommon):
                 }
             ),
         }
+        # A notice nobody was informed of (deletable by the manager), and a
+        # record of another notice.
+        notices = env["gdpr.information.notice"].create(
+            [
+                {
+                    "name": f"Notice of {company.name}",
+                    "body": "<p>How we process your data.</p>",
+                    "date_start": "2020-01-01",
+                    "company_id": company.id,
+                }
+                for _i in range(2)
+            ]
+        )
+        records["gdpr.information.notice"] = notices[0]
+        records["gdpr.information.record"] = env["gdpr.information.record"].create(
+            {
+                "partner_id": giver.id,
+                "notice_id": notices[1].id,
+                "method": "in_person",
+                "company_id": company.id,
+            }
+        )
         # The evidence log of the company's consent and breach.
         records["gdpr.evidence.event"] = env["gdpr.evidence.event"].search(
             [("company_id", "=", company.id)], limit=1

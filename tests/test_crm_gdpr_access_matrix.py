@@ -66,12 +66,20 @@ ACCESS_MATRIX = {
     "gdpr.consent.bulk.withdraw": WIZARD,
     "gdpr.consent.bulk.withdraw.line": WIZARD,
     "gdpr.data.category": DICTIONARY,
+    # The information notice is the DPO's wording; salespeople read it.
+    "gdpr.information.notice": {
+        **DICTIONARY,
+        "officer": "rcw",
+    },
+    # Records of the information duty are evidence, as consents.
+    "gdpr.information.record": CONSENT,
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
 # Refusals that the model explains with a UserError rather than the ACL.
 USER_ERROR_REFUSALS = {
     ("gdpr.consent", U),
+    ("gdpr.information.record", U),
     ("gdpr.breach", U),
     ("gdpr.request", U),
     ("gdpr.evidence.event", C),
@@ -145,6 +153,15 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "event_date": "2026-01-06 10:00:00",
             },
             "gdpr.evidence.chain": lambda: {"company_id": cls.company_2.id},
+            "gdpr.information.notice": lambda: {
+                "name": "Information notice, version 2",
+                "body": "<p>How we process your data, updated.</p>",
+            },
+            "gdpr.information.record": lambda: {
+                "partner_id": cls.giver.id,
+                "notice_id": cls.records["gdpr.information.notice"].id,
+                "method": "in_person",
+            },
             "gdpr.access.report.wizard": lambda: {
                 "partner_ids": [cls.giver.id],
                 "lang": "en_US",
@@ -164,6 +181,9 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},
             "gdpr.consent.bulk.withdraw.line": {"to_withdraw": True},
             "gdpr.access.report.wizard": {"lang": "en_US"},
+            "gdpr.information.notice": {"name": "Renamed notice"},
+            # The value it has: evidence never changes, a write may repeat it.
+            "gdpr.information.record": {"method": "in_person"},
         }
 
     def _addon_models(self):

@@ -77,6 +77,21 @@ SCREENS = [
         "crm_gdpr.gdpr_request_access_demo",
         "answer",
     ),
+    (
+        "lead_gdpr_status",
+        "crm",
+        "crm.crm_case_19",
+        None,
+    ),
+]
+# (file name, XML id of a demo lead, XML id of a mail template of a consent
+#  category): the e-mail composer opened on the lead with the template.
+COMPOSERS = [
+    (
+        "composer_consent_warning",
+        "crm.crm_case_20",
+        "crm_gdpr.mail_template_spring_offer_demo",
+    ),
 ]
 # (file name, report XML id, XML id of a demo record)
 PRINTOUTS = [
@@ -291,6 +306,32 @@ def capture_screen(browser, odoo, name, action_path, record_id, page):
     return path
 
 
+def capture_composer(browser, odoo, name, lead_id, template_id):
+    """The e-mail composer over the lead's form, opened with the template."""
+    browser.send("Page.navigate", url=f"{odoo.url}/odoo/crm/{lead_id}")
+    browser.wait_for(FORM_READY)
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": "mail.compose.message",
+        "views": [[False, "form"]],
+        "target": "new",
+        "context": {
+            "default_composition_mode": "comment",
+            "default_model": "crm.lead",
+            "default_res_ids": [lead_id],
+            "default_template_id": template_id,
+        },
+    }
+    browser.evaluate(
+        f"odoo.__WOWL_DEBUG__.root.env.services.action.doAction({json.dumps(action)})"
+    )
+    browser.wait_for("!!document.querySelector('.modal .o_gdpr_composer_warning')")
+    time.sleep(1.5)
+    path = DOCS / f"{name}.png"
+    browser.screenshot(path)
+    return path
+
+
 def capture_printout(odoo, name, report_xmlid, record_id):
     report_id = odoo.record_id(report_xmlid)
     report_name = odoo.call("ir.actions.report", "read", [report_id], ["report_name"])[
@@ -353,6 +394,9 @@ def main():
     parser.add_argument(
         "--keep-db", action="store_true", help="reuse the database if it exists"
     )
+    parser.add_argument(
+        "--only", default="", help="comma-separated picture names (default: all)"
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("google-chrome")
     if not chromium:
@@ -414,7 +458,27 @@ def main():
             path="/",
         )
         suffix = "" if args.lang == "en_US" else f"_{args.lang}"
+        only = set(filter(None, args.only.split(",")))
+
+        def wanted(name):
+            return not only or name in only
+
+        for name, lead_xmlid, template_xmlid in COMPOSERS:
+            if not wanted(name):
+                continue
+            saved.append(
+                capture_composer(
+                    browser,
+                    odoo,
+                    name + suffix,
+                    odoo.record_id(lead_xmlid),
+                    odoo.record_id(template_xmlid),
+                )
+            )
+            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
         for name, action_path, xmlid, page in SCREENS:
+            if not wanted(name):
+                continue
             record_id = odoo.record_id(xmlid)
             saved.append(
                 capture_screen(
@@ -423,6 +487,8 @@ def main():
             )
             dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
         for name, report_xmlid, xmlid in PRINTOUTS:
+            if not wanted(name):
+                continue
             record_id = odoo.record_id(xmlid)
             saved.append(capture_printout(odoo, name + suffix, report_xmlid, record_id))
             dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")

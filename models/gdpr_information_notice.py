@@ -1,0 +1,121 @@
+from odoo import api, fields, models
+
+from .gdpr_input import check_company_move, check_input_values
+
+
+class GdprInformationNotice(models.Model):
+    """The information notice of Art. 13/14 (klauzula informacyjna).
+
+    A new version of the wording is a new record with a later ``date_start``:
+    the notice in force in a company is its active notice with the latest
+    start date not after today. People informed of an earlier version are not
+    informed of the one in force.
+    """
+
+    _name = "gdpr.information.notice"
+    _description = "GDPR Information Notice"
+    _inherit = ["mail.thread"]
+    _order = "company_id, date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, translate=True, tracking=True)
+    body = fields.Html(
+        string="Wording",
+        required=True,
+        translate=True,
+        sanitize_attributes=True,
+        help="What the person is told (Art. 13/14 GDPR): the controller and "
+        "its DPO, the purposes and legal bases, recipients, transfers, storage "
+        "periods, the rights and the right to complain. Every information "
+        "record keeps a copy of it as it was when the person was informed.",
+    )
+    date_start = fields.Date(
+        string="In Force From",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        help="The notice is in force from this date until a later version of "
+        "the company starts.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    is_current = fields.Boolean(
+        string="In Force",
+        compute="_compute_is_current",
+        help="The version of the notice in force today in its company.",
+    )
+    record_ids = fields.One2many(
+        "gdpr.information.record", "notice_id", string="Information Records"
+    )
+    record_count = fields.Integer(
+        string="People Informed", compute="_compute_record_count"
+    )
+
+    @api.depends_context("allowed_company_ids")
+    @api.depends("date_start", "active", "company_id")
+    def _compute_is_current(self):
+        current = self._gdpr_current_notices(self.company_id)
+        for notice in self:
+            notice.is_current = notice in current
+
+    def _compute_record_count(self):
+        counts = dict(
+            self.env["gdpr.information.record"]._read_group(
+                [("notice_id", "in", self.ids)], ["notice_id"], ["__count"]
+            )
+        )
+        for notice in self:
+            notice.record_count = counts.get(notice._origin, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input_values(self, vals)
+        check_company_move(self, vals)
+        return super().write(vals)
+
+    @api.model
+    def _gdpr_current_notices(self, companies=None):
+        """The notice in force today in each of ``companies``.
+
+        :param companies: default ``self.env.companies``
+        :return: at most one notice per company, in one query
+        """
+        companies = self.env.companies if companies is None else companies
+        if not companies:
+            return self.browse()
+        today = fields.Date.context_today(self)
+        notices = self.search_fetch(
+            [
+                ("company_id", "in", companies.ids),
+                ("date_start", "<=", today),
+            ],
+            ["company_id"],
+            order="company_id, date_start desc, id desc",
+        )
+        current = self.browse()
+        seen = set()
+        for notice in notices:
+            if notice.company_id.id not in seen:
+                seen.add(notice.company_id.id)
+                current |= notice
+        return current
+
+    def action_view_records(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_information_record_action"
+        )
+        action["domain"] = [("notice_id", "=", self.id)]
+        action["context"] = {"default_notice_id": self.id}
+        return action
