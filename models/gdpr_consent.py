@@ -11,6 +11,7 @@ from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import (
     check_company_move,
     check_input_values,
+    check_input_values_list,
     check_readable_values,
 )
 from .gdpr_jobs import process_groups
@@ -631,8 +632,7 @@ class GdprConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
+        check_input_values_list(self, vals_list)
         self._check_source_access(vals_list)
         for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.

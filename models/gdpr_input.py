@@ -123,16 +123,42 @@ def _x2many_ids(value):
     return ids
 
 
-def _missing_ids(model, field, value):
-    """The ids of ``value`` (of relational ``field``) that name no record."""
-    if field.type == "many2one":
-        ids = [value] if isinstance(value, int) and value else []
-    else:
-        ids = [rid for rid in _x2many_ids(value) or [] if isinstance(rid, int)]
-    if not ids:
+def _relational_ids(field, value):
+    """The integer ids the value of relational ``field`` names."""
+    if not value:
         return []
-    existing = model.env[field.comodel_name].browse(ids).exists()
-    return sorted(set(ids) - set(existing.ids))
+    if field.type == "many2one":
+        return [value] if isinstance(value, int) else []
+    return [rid for rid in _x2many_ids(value) or [] if isinstance(rid, int)]
+
+
+def check_ids_exist(model, vals_list):
+    """Refuse relational values naming records that do not exist.
+
+    One query per related model for the whole ``vals_list`` (no query per
+    record of a batch). Without it the database refuses them with a foreign
+    key message about a record "being deleted".
+
+    :raise ValidationError: naming the field and the id
+    """
+    wanted = defaultdict(dict)
+    for vals in vals_list:
+        for fname, value in vals.items():
+            field = model._fields.get(fname)
+            if field is not None and field.relational:
+                for rid in _relational_ids(field, value):
+                    wanted[field.comodel_name].setdefault(rid, field)
+    for comodel, fields_by_id in wanted.items():
+        existing = model.env[comodel].browse(list(fields_by_id)).exists()
+        missing = sorted(set(fields_by_id) - set(existing.ids))
+        if missing:
+            raise ValidationError(
+                model.env._(
+                    "“%(field)s”: record %(id)s does not exist.",
+                    field=fields_by_id[missing[0]]._description_string(model.env),
+                    id=missing[0],
+                )
+            )
 
 
 def _in_date_range(value):
@@ -149,11 +175,23 @@ def _text_limit(model, field):
     return limits.get(field.name) or TEXT_LIMITS.get(field.type)
 
 
-def check_input_values(model, vals):
-    """Refuse unknown fields and values of the wrong type in ``vals``.
+def check_input_values_list(model, vals_list):
+    """:func:`check_input_values` for each values of a batch ``create``,
+    with one existence check for the whole batch."""
+    for vals in vals_list:
+        check_input_values(model, vals, check_ids=False)
+    check_ids_exist(model, vals_list)
+
+
+def check_input_values(model, vals, check_ids=True):
+    """Refuse unknown fields, values of the wrong type and ids that do not
+    exist in ``vals``.
 
     :param model: the model (record set) ``vals`` are written to
     :param vals: the values of a ``create`` or ``write``
+    :param check_ids: whether to check that the ids exist (see
+        :func:`check_ids_exist`; :func:`check_input_values_list` checks
+        them once for a batch)
     :raise ValidationError: naming the field and the expected type
     """
     for fname, value in vals.items():
@@ -200,16 +238,8 @@ def check_input_values(model, vals):
                     type=field.type,
                 )
             )
-        if field.relational and value:
-            missing = _missing_ids(model, field, value)
-            if missing:
-                raise ValidationError(
-                    model.env._(
-                        "“%(field)s”: record %(id)s does not exist.",
-                        field=field._description_string(model.env),
-                        id=missing[0],
-                    )
-                )
+    if check_ids:
+        check_ids_exist(model, [vals])
 
 
 def check_translation_values(model, field_name, langs):
