@@ -3,10 +3,16 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .gdpr_datetime import format_datetime_tz
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_evidence_mixin import evidence_exception
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_readable_values,
+    is_blank,
+)
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
@@ -40,6 +46,12 @@ class GdprBreach(models.Model):
         "is_reported_late",
         "overdue_notified",
     )
+    # A breach stays in its controller's register (Art. 33(5)).
+    _gdpr_locked_fields = ("company_id",)
+    # Partners a breach names: the user must be able to read them (SPEC 8).
+    _gdpr_partner_fields = ("dpo_id", "processor_id", "notifier_id")
+    # The phases of a notification (Art. 33(4)), in the order they come.
+    _gdpr_report_type_order = ("initial", "follow_up", "complete")
 
     # The 72-hour clock (gdpr.deadline.mixin): the DPO's reminder falls due a
     # day before the deadline, written in the DPO's language.
@@ -209,6 +221,7 @@ class GdprBreach(models.Model):
         "res.partner",
         string="Notification Submitted By",
         ondelete="restrict",
+        check_company=True,
         tracking=True,
         help="The person submitting the notification to the supervisory authority.",
     )
@@ -243,6 +256,7 @@ class GdprBreach(models.Model):
         "res.partner",
         string="Processor Involved",
         ondelete="restrict",
+        check_company=True,
         tracking=True,
         help="The processor in whose systems or by whose fault the breach "
         "happened, if any.",
@@ -268,7 +282,12 @@ class GdprBreach(models.Model):
     )
     subjects_notified = fields.Boolean(string="Data Subjects Informed", tracking=True)
     date_subjects_notified = fields.Date(
-        string="Data Subjects Informed On", tracking=True
+        string="Data Subjects Informed On",
+        compute="_compute_date_subjects_notified",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Emptied when “Data Subjects Informed” is unticked.",
     )
     subjects_notification_method = fields.Text(
         string="How the Data Subjects Were Informed", tracking=True
@@ -344,7 +363,9 @@ class GdprBreach(models.Model):
                 breach._local_date(breach.reported_at) == breach.date_reported
             ):
                 continue
-            breach.reported_at = breach._reported_at_from_date(breach.date_reported)
+            # The day was checked by the outer write: the moment follows it.
+            with evidence_exception(breach):
+                breach.reported_at = breach._reported_at_from_date(breach.date_reported)
 
     @api.depends("is_reported", "reported_at", "notification_deadline")
     def _compute_is_reported_late(self):
@@ -356,7 +377,20 @@ class GdprBreach(models.Model):
                 and breach.reported_at > breach.notification_deadline
             )
 
-    @api.depends(lambda self: self._get_notification_item_fields())
+    @api.depends("subjects_notified")
+    def _compute_date_subjects_notified(self):
+        for breach in self:
+            if not breach.subjects_notified:
+                breach.date_subjects_notified = False
+
+    @api.depends(
+        lambda self: [
+            *self._get_notification_item_fields(),
+            "dpo_id.email",
+            "dpo_id.phone",
+            "dpo_id.mobile",
+        ]
+    )
     def _compute_missing_notification_items(self):
         for breach in self:
             breach.missing_notification_items = "\n".join(
@@ -398,12 +432,12 @@ class GdprBreach(models.Model):
     def _check_date_reported(self):
         now = fields.Datetime.now()
         for breach in self:
-            if not breach.is_reported:
-                continue
-            if not breach.reported_at:
+            if breach.is_reported and not breach.reported_at:
                 raise ValidationError(
                     _("Give the date breach %s was reported on.", breach.name)
                 )
+            if not breach.reported_at:
+                continue
             if breach._local_date(breach.reported_at) < breach.date_breach:
                 raise ValidationError(
                     _(
@@ -482,7 +516,7 @@ class GdprBreach(models.Model):
     @api.constrains("is_reported", "reported_at", "date_discovered", "delay_reason")
     def _check_delay_reason(self):
         for breach in self:
-            if breach.is_reported_late and not (breach.delay_reason or "").strip():
+            if breach.is_reported_late and is_blank(breach.delay_reason):
                 raise ValidationError(
                     _(
                         "Breach %s is reported after the 72-hour deadline: give the "
@@ -516,6 +550,14 @@ class GdprBreach(models.Model):
     def _check_subjects_notification(self):
         for breach in self:
             if not breach.subjects_notified:
+                if breach.date_subjects_notified:
+                    raise ValidationError(
+                        _(
+                            "The data subjects of breach %s were not informed: "
+                            "their notification has no date.",
+                            breach.name,
+                        )
+                    )
                 continue
             if (
                 not breach.date_subjects_notified
@@ -554,7 +596,7 @@ class GdprBreach(models.Model):
                 breach.is_reported
                 and breach.risk_level == "high"
                 and not breach.subjects_notified
-                and not (breach.subjects_decision_reason or "").strip()
+                and is_blank(breach.subjects_decision_reason)
             ):
                 raise ValidationError(
                     _(
@@ -580,6 +622,7 @@ class GdprBreach(models.Model):
                             "notification."
                         )
                     )
+        check_readable_values(self, vals_list, self._gdpr_partner_fields)
         vals_list = [self._reported_by_date(vals) for vals in vals_list]
         breaches = super().create(vals_list)
         # Registered already reported (an import of history): both happened.
@@ -591,6 +634,7 @@ class GdprBreach(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        check_readable_values(self, [vals], self._gdpr_partner_fields)
         vals = self._reported_by_date(vals)
         return super().write(vals)
 
@@ -600,6 +644,42 @@ class GdprBreach(models.Model):
         if vals.get("date_reported") and "is_reported" not in vals:
             return {**vals, "is_reported": True}
         return vals
+
+    def _gdpr_check_evidence_write(self, vals):
+        """A report to the authority is a fact: it is never withdrawn and its
+        moment never changes; the notification's phases only move forward."""
+        res = super()._gdpr_check_evidence_write(vals)
+        reported = self.filtered("is_reported")
+        if reported and "is_reported" in vals and not vals["is_reported"]:
+            raise UserError(
+                _(
+                    "Breach %s was reported to the supervisory authority: a "
+                    "notification cannot be withdrawn. Send a follow-up "
+                    "notification to correct it.",
+                    reported[0].name,
+                )
+            )
+        for fname in ("reported_at", "date_reported"):
+            if fname in vals:
+                changed = reported._gdpr_changes(fname, vals[fname])
+                if changed:
+                    self._gdpr_raise_locked(changed[0], fname)
+        if vals.get("report_type") in self._gdpr_report_type_order:
+            order = self._gdpr_report_type_order
+            new = order.index(vals["report_type"])
+            for breach in self:
+                if (
+                    breach.report_type in order
+                    and order.index(breach.report_type) > new
+                ):
+                    raise UserError(
+                        _(
+                            "The notification of breach %s cannot go back to an "
+                            "earlier phase: initial, then follow-up, then complete.",
+                            breach.name,
+                        )
+                    )
+        return res
 
     def _gdpr_unlink_refused_message(self):
         return _(
@@ -692,6 +772,7 @@ class GdprBreach(models.Model):
             "measures",
             "risk_level",
             "notifier_id",
+            "dpo_id",
             "subjects_notified",
             "communication_content",
             "subjects_notified_count",
@@ -707,7 +788,7 @@ class GdprBreach(models.Model):
         """
         self.ensure_one()
         items = [
-            (_("nature of the breach"), bool((self.nature or "").strip()), True),
+            (_("nature of the breach"), not is_blank(self.nature), True),
             (_("risk to the data subjects"), bool(self.risk_level), True),
             (
                 _("what was breached (confidentiality, integrity, availability)"),
@@ -724,27 +805,32 @@ class GdprBreach(models.Model):
             (_("categories of personal data"), bool(self.data_category_ids), False),
             (
                 _("categories and approximate number of data subjects"),
-                bool((self.subjects_description or "").strip()),
+                not is_blank(self.subjects_description),
                 False,
             ),
             (_("approximate number of records"), self.records_count > 0, False),
             (
                 _("likely consequences"),
-                bool((self.consequences or "").strip()),
+                not is_blank(self.consequences),
                 False,
             ),
             (
                 _("measures taken or proposed"),
-                bool((self.measures or "").strip()),
+                not is_blank(self.measures),
                 False,
             ),
             (_("person submitting the notification"), bool(self.notifier_id), False),
+            (
+                _("contact details (e-mail or phone) of the data protection officer"),
+                bool(self.dpo_id.email or self.dpo_id.phone or self.dpo_id.mobile),
+                False,
+            ),
         ]
         if self.subjects_notified:
             items += [
                 (
                     _("content of the communication to the data subjects"),
-                    bool((self.communication_content or "").strip()),
+                    not is_blank(self.communication_content),
                     False,
                 ),
                 (

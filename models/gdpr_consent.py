@@ -1,6 +1,5 @@
 import hashlib
 import secrets
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -9,7 +8,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_input_values_list,
+    check_readable_values,
+)
 from .gdpr_jobs import process_groups
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
@@ -24,23 +28,6 @@ PERSONAL_FIELDS = (
 WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
-
-
-def _record_id(value):
-    """The record id a many2one value of a create, write or onchange names.
-
-    Besides an id, the form's onchange may send ``[id, name]`` or
-    ``{"id": id, ...}``: all name the record that would be read.
-    """
-    if isinstance(value, (list, tuple)):
-        value = value[0] if value else False
-    elif isinstance(value, dict):
-        value = value.get("id")
-    elif isinstance(value, models.BaseModel):
-        value = value._origin.id if len(value) == 1 else False
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return False
 
 
 class GdprConsent(models.Model):
@@ -623,30 +610,15 @@ class GdprConsent(models.Model):
         Checked before anything is computed from them (the giver's e-mail,
         the text's wording): the AccessError names none of them (SPEC 8).
         """
-        if self.env.su:
-            return
-        ids = defaultdict(set)
-        for vals in vals_list:
-            for fname, model in (
-                ("partner_id", "res.partner"),
-                ("lead_id", "crm.lead"),
-                ("text_id", "gdpr.consent.text"),
-                ("address_id", "res.partner"),
-            ):
-                if record_id := _record_id(vals.get(fname)):
-                    ids[model].add(record_id)
-        for model, record_ids in ids.items():
-            records = self.env[model].browse(record_ids).exists()
-            if (
-                len(records) != len(record_ids)
-                or records._filtered_access("read") != records
-            ):
-                raise AccessError(
-                    _(
-                        "You cannot register a consent for a contact, lead or "
-                        "consent text you cannot read."
-                    )
-                )
+        check_readable_values(
+            self,
+            vals_list,
+            ("partner_id", "lead_id", "text_id", "address_id"),
+            _(
+                "You cannot register a consent for a contact, lead or "
+                "consent text you cannot read."
+            ),
+        )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -660,8 +632,7 @@ class GdprConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
+        check_input_values_list(self, vals_list)
         self._check_source_access(vals_list)
         for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.

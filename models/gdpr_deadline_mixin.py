@@ -12,6 +12,35 @@ from .gdpr_evidence_mixin import evidence_exception, in_evidence_exception
 _logger = logging.getLogger(__name__)
 
 
+def schedule_reminder(record, activity_type, **values):
+    """Schedule the reminder activity ``activity_type`` on ``record``.
+
+    The assignee is told by e-mail as ``mail.activity`` does, but a failed
+    notification (e.g. a sender without an e-mail address) is logged and
+    never blocks the record: a breach is always registered (Art. 33(5)),
+    and the reminder shows in the assignee's activities anyway.
+    """
+    activity = record.with_context(mail_activity_quick_update=True).activity_schedule(
+        activity_type, **values
+    )
+    for todo in activity.filtered(lambda act: act.user_id != act.env.user):
+        # sudo as mail.activity's create: the assignee's partner may be one
+        # the current user cannot read (the notification names it only).
+        if not todo.user_id.partner_id._filtered_access("read"):
+            todo = todo.sudo()
+        try:
+            with todo.env.cr.savepoint():
+                todo.action_notify()
+        except UserError as error:
+            _logger.warning(
+                "%s %s: the reminder's assignee could not be notified: %s",
+                record._name,
+                record.id,
+                error,
+            )
+    return activity
+
+
 class GdprDeadlineMixin(models.AbstractModel):
     """A legal clock: a deadline, its live overdue state, a reminder and a job.
 
@@ -217,7 +246,8 @@ class GdprDeadlineMixin(models.AbstractModel):
                 continue
             due = max(record._local_date(deadline - self._gdpr_reminder_advance), today)
             user = record._gdpr_reminder_user()
-            record.activity_schedule(
+            schedule_reminder(
+                record,
                 activity_type,
                 date_deadline=due,
                 # In the language of the one who gets the reminder.

@@ -6,6 +6,8 @@ integrator can act on. :func:`check_input_values` refuses such values first
 with a translated ``ValidationError``.
 """
 
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.exceptions import AccessError, ValidationError
 
@@ -15,6 +17,35 @@ MIN_YEAR = 1900
 # The longest value of a free text, by field type (SPEC section 9: a breach
 # description holds 10,000 characters; its printout takes seconds).
 TEXT_LIMITS = {"char": 1000, "text": 10000, "html": 100000}
+# Characters that show nothing (zero-width spaces and joiners, word joiner,
+# byte order mark, soft hyphen): a text of them and of spaces is blank.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# The commands of a one2many or many2many value (odoo.fields.Command).
+X2MANY_COMMANDS = range(7)
+
+
+def is_blank(text):
+    """Whether ``text`` says nothing: empty, spaces (no-break spaces
+    included) or invisible characters only. Required reasons and texts are
+    checked with it."""
+    return not (text or "").translate(INVISIBLE).strip()
+
+
+def record_id(value):
+    """The record id a many2one value of a create, write or onchange names.
+
+    Besides an id, the form's onchange may send ``[id, name]`` or
+    ``{"id": id, ...}``: all name the record that would be read.
+    """
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else False
+    elif isinstance(value, dict):
+        value = value.get("id")
+    elif isinstance(value, models.BaseModel):
+        value = value._origin.id if len(value) == 1 else False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return False
 
 
 def _is_id(value):
@@ -37,6 +68,8 @@ def _valid(field, value, model=None):
         return isinstance(value, fields.datetime) and _in_date_range(value)
     if field.type == "many2one":
         return _is_id(value)
+    if field.type in ("one2many", "many2many"):
+        return _x2many_ids(value) is not None
     if field.type == "integer":
         return (
             isinstance(value, (int, float))
@@ -60,6 +93,74 @@ def _valid(field, value, model=None):
     return True
 
 
+def _x2many_ids(value):
+    """The ids an x2many value names (a list), or None when it is no x2many
+    value: a record set, ids, or commands of known numbers with integer ids."""
+    if isinstance(value, models.BaseModel):
+        return []
+    if not isinstance(value, (list, tuple)):
+        return None
+    ids = []
+    for command in value:
+        if _is_id(command):
+            ids.append(command)
+            continue
+        if not isinstance(command, (list, tuple)) or not command:
+            return None
+        code = command[0]
+        if isinstance(code, bool) or code not in X2MANY_COMMANDS:
+            return None
+        if code in (1, 2, 3, 4):
+            if len(command) < 2 or not _is_id(command[1]):
+                return None
+            ids.append(command[1])
+        elif code == 6:
+            if len(command) < 3 or not isinstance(command[2], (list, tuple)):
+                return None
+            if not all(_is_id(rid) for rid in command[2]):
+                return None
+            ids.extend(command[2])
+    return ids
+
+
+def _relational_ids(field, value):
+    """The integer ids the value of relational ``field`` names."""
+    if not value:
+        return []
+    if field.type == "many2one":
+        return [value] if isinstance(value, int) else []
+    return [rid for rid in _x2many_ids(value) or [] if isinstance(rid, int)]
+
+
+def check_ids_exist(model, vals_list):
+    """Refuse relational values naming records that do not exist.
+
+    One query per related model for the whole ``vals_list`` (no query per
+    record of a batch). Without it the database refuses them with a foreign
+    key message about a record "being deleted".
+
+    :raise ValidationError: naming the field and the id
+    """
+    wanted = defaultdict(dict)
+    for vals in vals_list:
+        for fname, value in vals.items():
+            field = model._fields.get(fname)
+            if field is not None and field.relational:
+                for rid in _relational_ids(field, value):
+                    wanted[field.comodel_name].setdefault(rid, field)
+    for comodel, fields_by_id in wanted.items():
+        existing = model.env[comodel].browse(list(fields_by_id)).exists()
+        missing = sorted(set(fields_by_id) - set(existing.ids))
+        if missing:
+            raise ValidationError(
+                model.env._(
+                    "“%(field)s”: record %(id)s does not exist.",
+                    field=fields_by_id[missing[0]]._description_string(model.env),
+                    id=missing[0],
+                )
+            )
+
+
 def _in_date_range(value):
     return value.year >= MIN_YEAR
 
@@ -74,11 +175,23 @@ def _text_limit(model, field):
     return limits.get(field.name) or TEXT_LIMITS.get(field.type)
 
 
-def check_input_values(model, vals):
-    """Refuse unknown fields and values of the wrong type in ``vals``.
+def check_input_values_list(model, vals_list):
+    """:func:`check_input_values` for each values of a batch ``create``,
+    with one existence check for the whole batch."""
+    for vals in vals_list:
+        check_input_values(model, vals, check_ids=False)
+    check_ids_exist(model, vals_list)
+
+
+def check_input_values(model, vals, check_ids=True):
+    """Refuse unknown fields, values of the wrong type and ids that do not
+    exist in ``vals``.
 
     :param model: the model (record set) ``vals`` are written to
     :param vals: the values of a ``create`` or ``write``
+    :param check_ids: whether to check that the ids exist (see
+        :func:`check_ids_exist`; :func:`check_input_values_list` checks
+        them once for a batch)
     :raise ValidationError: naming the field and the expected type
     """
     for fname, value in vals.items():
@@ -125,6 +238,8 @@ def check_input_values(model, vals):
                     type=field.type,
                 )
             )
+    if check_ids:
+        check_ids_exist(model, [vals])
 
 
 def check_translation_values(model, field_name, langs):
@@ -160,6 +275,37 @@ def check_translation_values(model, field_name, langs):
                         limit=limit,
                     )
                 )
+
+
+def check_readable_values(model, vals_list, fnames, message=None):
+    """Refuse relational values naming a record the user cannot read.
+
+    Call it before the values are written and before anything is computed
+    or checked from them (the framework's company check names the record
+    in its message): the AccessError names none of them (SPEC 8).
+
+    :param model: the model ``vals_list`` are written to
+    :param vals_list: the values of a ``create`` (or ``[vals]`` of a write)
+    :param fnames: the many2one fields to check
+    :param message: the error message (default: a general one)
+    :raise AccessError: naming nothing of the records
+    """
+    if model.env.su:
+        return
+    ids = defaultdict(set)
+    for vals in vals_list:
+        for fname in fnames:
+            if rid := record_id(vals.get(fname)):
+                ids[model._fields[fname].comodel_name].add(rid)
+    for comodel, record_ids in ids.items():
+        records = model.env[comodel].browse(record_ids).exists()
+        if (
+            len(records) != len(record_ids)
+            or records._filtered_access("read") != records
+        ):
+            raise AccessError(
+                message or model.env._("You cannot link a record that you cannot read.")
+            )
 
 
 def check_company_move(model, vals):

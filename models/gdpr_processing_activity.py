@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gdpr_input import is_blank
+
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
     ("b", "Art. 6(1)(b) – performance of a contract"),
@@ -212,9 +214,8 @@ class GdprProcessingActivity(models.Model):
                         activity.name,
                     )
                 )
-            if (
-                activity.processes_criminal_data
-                and not (activity.criminal_data_basis or "").strip()
+            if activity.processes_criminal_data and is_blank(
+                activity.criminal_data_basis
             ):
                 raise ValidationError(
                     _(
@@ -223,9 +224,8 @@ class GdprProcessingActivity(models.Model):
                         activity.name,
                     )
                 )
-            if (
-                activity.automated_decision
-                and not (activity.automated_decision_logic or "").strip()
+            if activity.automated_decision and is_blank(
+                activity.automated_decision_logic
             ):
                 raise ValidationError(
                     _(
@@ -234,10 +234,7 @@ class GdprProcessingActivity(models.Model):
                         activity.name,
                     )
                 )
-            if (
-                not activity.collected_from_subject
-                and not (activity.data_source or "").strip()
-            ):
+            if not activity.collected_from_subject and is_blank(activity.data_source):
                 raise ValidationError(
                     _(
                         "The data of processing activity %s is not collected from "

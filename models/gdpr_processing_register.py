@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import check_company_move, check_input_values, check_readable_values
 
 
 def _is_partner_address(partner, address):
@@ -27,6 +27,15 @@ class GdprProcessingRegister(models.Model):
     _inherit = ["mail.thread", "gdpr.evidence.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Partners a register names: the user must be able to read them (SPEC 8).
+    _gdpr_partner_fields = (
+        "controller_id",
+        "controller_address_id",
+        "representative_id",
+        "representative_address_id",
+        "dpo_id",
+        "dpo_address_id",
+    )
     # Server-assigned ID (SPEC section 7, see gdpr.evidence.mixin)
     _gdpr_identifier_field = "name"
 
@@ -243,11 +252,13 @@ class GdprProcessingRegister(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
+        check_readable_values(self, vals_list, self._gdpr_partner_fields)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        check_readable_values(self, [vals], self._gdpr_partner_fields)
         return super().write(vals)
 
     def copy_data(self, default=None):

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .gdpr_input import check_input_values
+from .gdpr_input import check_input_values, record_id
 
 
 class GdprRegisterLineMixin(models.AbstractModel):
@@ -20,11 +20,24 @@ class GdprRegisterLineMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
+        self._gdpr_check_parent_access(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
+        self._gdpr_check_parent_access([vals])
         res = super().write(vals)
         if self._gdpr_parent_field in vals:
             self.check_access("write")
         return res
+
+    @api.model
+    def _gdpr_check_parent_access(self, vals_list):
+        """Refuse lines of a parent the user cannot write, before anything
+        else (a unique constraint answering first would tell what another
+        company's parent holds)."""
+        fname = self._gdpr_parent_field
+        ids = {record_id(vals.get(fname)) for vals in vals_list} - {False}
+        if fname and ids and not self.env.su:
+            comodel = self._fields[fname].comodel_name
+            self.env[comodel].browse(ids).check_access("write")

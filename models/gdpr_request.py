@@ -9,7 +9,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, html2plaintext
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_readable_values,
+    is_blank,
+)
 
 # Art. 12(3) GDPR: "without undue delay and in any event within one month of
 # receipt of the request", extendable "by two further months".
@@ -28,6 +33,14 @@ TEXT_FIELDS = (
 )
 OPEN_STATES = ("new", "in_progress")
 CLOSED_STATES = ("done", "refused")
+# The states a request may go to from each state: a closed request is
+# reopened (in progress) before it is closed again.
+STATE_MOVES = {
+    "new": ("in_progress", "done", "refused"),
+    "in_progress": ("done", "refused"),
+    "done": ("in_progress",),
+    "refused": ("in_progress",),
+}
 # Where the data-subject export takes its fields from (Art. 20: the data the
 # person provided).
 PARTNER_EXPORT_FIELDS = (
@@ -89,7 +102,15 @@ class GdprRequest(models.Model):
     # authority how the controller answered (Art. 5(2), 12).
     _gdpr_identifier_field = "name"
     _gdpr_identifier_sequence = "gdpr.request"
-    _gdpr_technical_fields = ("date_due", "is_closed_late", "overdue_notified")
+    _gdpr_technical_fields = (
+        "date_due",
+        "is_closed_late",
+        "overdue_notified",
+        "date_extended",
+        "date_closed",
+    )
+    # A request stays in its controller's register.
+    _gdpr_locked_fields = ("company_id",)
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
@@ -231,10 +252,9 @@ class GdprRequest(models.Model):
         string="Extension Communicated On",
         compute="_compute_date_extended",
         store=True,
-        readonly=False,
         tracking=True,
-        help="When the requester was told of the extension and its reasons: "
-        "within the first month.",
+        help="The day the extension was recorded (set by the system): within "
+        "the first month.",
     )
 
     # The answer
@@ -266,8 +286,8 @@ class GdprRequest(models.Model):
         string="Closed On",
         compute="_compute_date_closed",
         store=True,
-        readonly=False,
         tracking=True,
+        help="The day the request was closed (set by the system).",
     )
     is_closed_late = fields.Boolean(
         string="Answered Late",
@@ -351,7 +371,7 @@ class GdprRequest(models.Model):
     @api.constrains("partner_id", "requester_name")
     def _check_requester(self):
         for request in self:
-            if not request.partner_id and not (request.requester_name or "").strip():
+            if not request.partner_id and is_blank(request.requester_name):
                 raise ValidationError(
                     _(
                         "Request %s: give the requester, as a contact or by name.",
@@ -384,7 +404,7 @@ class GdprRequest(models.Model):
         for request in self:
             if not request.is_extended:
                 continue
-            if not (request.extension_reason or "").strip():
+            if is_blank(request.extension_reason):
                 raise ValidationError(
                     _(
                         "Request %s: give the reasons for extending the period "
@@ -415,13 +435,25 @@ class GdprRequest(models.Model):
                     )
                 )
 
+    @api.constrains("user_id")
+    def _check_handler(self):
+        for request in self:
+            if request.user_id and not request.user_id.has_group(
+                "crm_gdpr.group_gdpr_officer"
+            ):
+                raise ValidationError(
+                    _(
+                        "Request %(name)s: %(user)s cannot handle data-subject "
+                        "requests; choose a data protection officer.",
+                        name=request.name,
+                        user=request.user_id.name,
+                    )
+                )
+
     @api.constrains("state", "response", "refusal_reason")
     def _check_answer(self):
         for request in self:
-            if (
-                request.state == "refused"
-                and not (request.refusal_reason or "").strip()
-            ):
+            if request.state == "refused" and is_blank(request.refusal_reason):
                 raise ValidationError(
                     _(
                         "Request %s: give the reasons for the refusal; the letter "
@@ -430,7 +462,7 @@ class GdprRequest(models.Model):
                         request.name,
                     )
                 )
-            if request.state == "done" and not (request.response or "").strip():
+            if request.state == "done" and is_blank(request.response):
                 raise ValidationError(
                     _(
                         "Request %s: say what was done before closing it; the "
@@ -471,10 +503,7 @@ class GdprRequest(models.Model):
     @api.constrains("identity_verified", "identity_verification")
     def _check_identity_verification(self):
         for request in self:
-            if (
-                request.identity_verified
-                and not (request.identity_verification or "").strip()
-            ):
+            if request.identity_verified and is_blank(request.identity_verification):
                 raise ValidationError(
                     _(
                         "Request %s: say how the identity of the requester was "
@@ -506,13 +535,48 @@ class GdprRequest(models.Model):
         for vals in vals_list:
             check_input_values(self, vals)
             self._check_client_fields(vals)
+        check_readable_values(self, vals_list, ("user_id", "partner_id"))
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
         self._check_client_fields(vals)
+        check_readable_values(self, [vals], ("user_id", "partner_id"))
+        self._check_state_move(vals)
+        if "date_received" in vals:
+            started = self.filtered(lambda r: r.state != "new")
+            changed = started._gdpr_changes("date_received", vals["date_received"])
+            if changed:
+                raise UserError(
+                    _(
+                        "Request %s is being handled: its receipt date, which its "
+                        "deadline runs from, cannot change.",
+                        changed[0].name,
+                    )
+                )
         return super().write(vals)
+
+    def _check_state_move(self, vals):
+        """Refuse the moves of ``STATE_MOVES`` does not allow (a closed
+        request is reopened first)."""
+        state = vals.get("state")
+        for request in self:
+            if state and state != request.state:
+                if state not in STATE_MOVES.get(request.state, ()):
+                    raise UserError(
+                        _(
+                            "Request %(name)s cannot go from “%(old)s” to "
+                            "“%(new)s”: reopen it first.",
+                            name=request.name,
+                            old=dict(
+                                self._fields["state"]._description_selection(self.env)
+                            )[request.state],
+                            new=dict(
+                                self._fields["state"]._description_selection(self.env)
+                            )[state],
+                        )
+                    )
 
     def _gdpr_unlink_refused_message(self):
         return _(

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gdpr_input import is_blank
+
 
 class GdprTransfer(models.Model):
     _name = "gdpr.transfer"
@@ -40,6 +42,9 @@ class GdprTransfer(models.Model):
     )
     organisation_name = fields.Char(
         string="Organisation",
+        compute="_compute_organisation_name",
+        store=True,
+        readonly=False,
         tracking=True,
         help="Name of the international organisation receiving the data.",
     )
@@ -68,6 +73,12 @@ class GdprTransfer(models.Model):
         ),
     ]
 
+    @api.depends("is_international_organisation")
+    def _compute_organisation_name(self):
+        for transfer in self:
+            if not transfer.is_international_organisation:
+                transfer.organisation_name = False
+
     def _compute_display_name(self):
         for transfer in self:
             transfer.display_name = _(
@@ -86,7 +97,7 @@ class GdprTransfer(models.Model):
         eea = self._get_eea_countries()
         for transfer in self:
             if transfer.is_international_organisation:
-                if not (transfer.organisation_name or "").strip():
+                if is_blank(transfer.organisation_name):
                     raise ValidationError(
                         _(
                             "Give the name of the international organisation "
@@ -94,6 +105,14 @@ class GdprTransfer(models.Model):
                             transfer.activity_id.name,
                         )
                     )
+            elif transfer.organisation_name:
+                raise ValidationError(
+                    _(
+                        "A transfer of processing activity %s to a third country "
+                        "names no international organisation.",
+                        transfer.activity_id.name,
+                    )
+                )
             elif not transfer.country_id:
                 raise ValidationError(
                     _(
@@ -104,6 +123,32 @@ class GdprTransfer(models.Model):
                 )
             if transfer.country_id in eea:
                 raise ValidationError(transfer._get_eea_message(transfer.country_id))
+
+    @api.constrains("activity_id", "is_international_organisation", "organisation_name")
+    def _check_organisation_unique(self):
+        organisations = self.search(
+            [
+                ("activity_id", "in", self.activity_id.ids),
+                ("is_international_organisation", "=", True),
+            ]
+        )
+        seen = {}
+        for transfer in organisations:
+            key = (transfer.activity_id.id, transfer._get_organisation_key())
+            if key in seen:
+                raise ValidationError(
+                    _(
+                        "An international organisation appears only once among "
+                        "the transfers of processing activity %s.",
+                        transfer.activity_id.name,
+                    )
+                )
+            seen[key] = transfer
+
+    def _get_organisation_key(self):
+        """The organisation's name as compared: case and spaces ignored."""
+        self.ensure_one()
+        return "".join((self.organisation_name or "").split()).casefold()
 
     @api.onchange("country_id")
     def _onchange_country_id(self):

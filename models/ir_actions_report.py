@@ -129,6 +129,9 @@ class IrActionsReport(models.Model):
 
     def _gdpr_with_report_font(self, document):
         """``document`` (an HTML page) with crm_gdpr's report font last in its head."""
+        if not (document or "").strip():
+            # Nothing to print (an empty header or body): nothing to style.
+            return document
         tree = html.document_fromstring(document)
         head = tree.find("head")
         if head is None:

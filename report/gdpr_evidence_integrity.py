@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 
 
 class ReportGdprEvidenceIntegrity(models.AbstractModel):
@@ -18,6 +18,16 @@ class ReportGdprEvidenceIntegrity(models.AbstractModel):
                 )
             )
         companies = self.env["res.company"].browse(docids)
+        # A clear error before anything is rendered: a company that does not
+        # exist, or one the user does not work in, gets no (empty) report.
+        if companies.exists() != companies:
+            raise MissingError(self.env._("The company of this report does not exist."))
+        if companies - self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You can only check the evidence of the companies you work in."
+                )
+            )
         return {
             "doc_ids": docids,
             "doc_model": "res.company",

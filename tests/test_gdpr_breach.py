@@ -146,8 +146,10 @@ class TestGdprBreach(GdprBreachCommon):
         other = self._create_breach(date_discovered="2026-03-09 09:00:00")
         other.write({"is_reported": True})
         self.assertEqual(other.date_reported, date(2026, 3, 10))
-        other.write({"is_reported": False})
-        self.assertFalse(other.date_reported)
+        # A notification sent is never withdrawn (its moment stays).
+        with self.assertRaisesRegex(UserError, "cannot be withdrawn"):
+            other.write({"is_reported": False})
+        self.assertEqual(other.date_reported, date(2026, 3, 10))
 
     def test_report_date_never_before_breach_date(self):
         breach = self._create_breach(date_discovered="2026-03-09 09:00:00")
@@ -173,6 +175,7 @@ class TestGdprBreach(GdprBreachCommon):
         breach.write({"is_reported": True, "date_reported": "2026-03-05"})
         self.assertEqual(breach.reported_at, datetime(2026, 3, 4, 23, 0))
         self.assertFalse(breach.is_reported_late, "reported on the deadline's day")
+        breach = self._create_breach()
         with self.assertRaisesRegex(ValidationError, "reasons for the delay"):
             breach.write({"date_reported": "2026-03-06"})
         breach.write({"date_reported": "2026-03-06", "delay_reason": "Forensics."})

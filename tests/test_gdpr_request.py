@@ -169,23 +169,21 @@ class TestGdprRequest(GdprRequestCommon):
         self.assertEqual(request.date_due, date(2026, 2, 28))
         with self.assertRefused(ValidationError, "within the first month"):
             request.write({"is_extended": True, "extension_reason": "Too late"})
-        # Recorded afterwards: the requester was told on the last day.
-        request.write(
-            {
-                "is_extended": True,
-                "extension_reason": "Complex request",
-                "date_extended": "2026-02-28",
-            }
-        )
+        # On the last day of the first month.
+        with freeze_time("2026-02-28 22:00:00"):
+            request.write({"is_extended": True, "extension_reason": "Complex request"})
+        self.assertEqual(request.date_extended, date(2026, 2, 28))
         self.assertEqual(request.date_due, date(2026, 4, 30))
 
-    def test_extension_not_communicated_before_receipt_nor_in_future(self):
+    def test_extension_date_is_the_day_of_the_extension(self):
         request = self._create()
         vals = {"is_extended": True, "extension_reason": "Complex request"}
-        with self.assertRefused(ValidationError, "within the first month"):
-            request.write({**vals, "date_extended": "2026-03-09"})
-        with self.assertRefused(ValidationError, "in the future"):
-            request.write({**vals, "date_extended": "2026-03-25"})
+        for day in ("2026-03-09", "2026-03-15", "2026-03-25"):
+            with self.subTest(day=day):
+                with self.assertRefused(UserError, "set by the system"):
+                    request.write({**vals, "date_extended": day})
+        request.write(vals)
+        self.assertEqual(request.date_extended, date(2026, 3, 20))
 
     def test_overdue_is_live_from_the_day_after_the_due_date(self):
         request = self._create()  # due 2026-04-10
@@ -331,19 +329,14 @@ class TestGdprRequest(GdprRequestCommon):
         self.assertEqual(self.env["gdpr.request"]._cron_post_overdue(), broken)
 
     @freeze_time("2026-02-20 12:00:00")
-    def test_extension_gives_a_new_overdue_notice(self):
+    def test_new_due_date_gives_a_new_overdue_notice(self):
         request = self._create(date_received="2026-01-10")  # due 2026-02-10
         self.assertEqual(self.env["gdpr.request"]._cron_post_overdue(), request)
-        request.write(
-            {
-                "is_extended": True,
-                "extension_reason": "Complex",
-                "date_extended": "2026-02-09",
-            }
-        )
+        # A receipt date corrected before the request is handled: due 03-15.
+        request.write({"date_received": "2026-02-15"})
         self.assertFalse(request.overdue_notified)
         self.assertFalse(request.is_overdue)
-        with freeze_time("2026-04-11 12:00:00"):
+        with freeze_time("2026-03-16 12:00:00"):
             request.invalidate_recordset(["is_overdue"])
             self.assertEqual(self.env["gdpr.request"]._cron_post_overdue(), request)
         self.assertEqual(len(self._overdue_notes(request)), 2)
@@ -379,14 +372,14 @@ class TestGdprRequest(GdprRequestCommon):
         with self.assertRefused(UserError, "already closed"):
             request.action_refuse()
 
-    def test_closing_date_not_before_receipt_nor_in_future(self):
+    def test_closing_date_is_the_day_of_closing(self):
         request = self._create(response="Sent")
-        with self.assertRefused(ValidationError, "before it was received"):
-            request.write({"state": "done", "date_closed": "2026-03-09"})
-        with self.assertRefused(ValidationError, "in the future"):
-            request.write({"state": "done", "date_closed": "2026-03-21"})
-        with self.assertRefused(ValidationError, "not closed"):
-            request.write({"date_closed": "2026-03-15"})
+        for day in ("2026-03-09", "2026-03-15", "2026-03-21"):
+            with self.subTest(day=day):
+                with self.assertRefused(UserError, "set by the system"):
+                    request.write({"state": "done", "date_closed": day})
+        request.write({"state": "done"})
+        self.assertEqual(request.date_closed, date(2026, 3, 20))
 
     def test_reopen_clears_the_closing_date(self):
         request = self._create(response="Sent")
