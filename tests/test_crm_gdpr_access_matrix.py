@@ -66,6 +66,9 @@ ACCESS_MATRIX = {
     "gdpr.consent.bulk.withdraw": WIZARD,
     "gdpr.consent.bulk.withdraw.line": WIZARD,
     "gdpr.data.category": DICTIONARY,
+    # Background jobs: read by their user (here the salesperson) and the
+    # officers, written by the server only.
+    "gdpr.bulk.job": {**REGISTER, "sales": "r", "officer": "r", "manager": "r"},
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
@@ -145,6 +148,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "event_date": "2026-01-06 10:00:00",
             },
             "gdpr.evidence.chain": lambda: {"company_id": cls.company_2.id},
+            "gdpr.bulk.job": lambda: {"name": "Grant", "job_type": "consent_grant"},
             "gdpr.access.report.wizard": lambda: {
                 "partner_ids": [cls.giver.id],
                 "lang": "en_US",
@@ -164,6 +168,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},
             "gdpr.consent.bulk.withdraw.line": {"to_withdraw": True},
             "gdpr.access.report.wizard": {"lang": "en_US"},
+            "gdpr.bulk.job": {"cursor": 0},
         }
 
     def _addon_models(self):

@@ -237,3 +237,54 @@ class TestCrmGdprConcurrency(TransactionCase):
             )
         )
         self.assertEqual(count, [(1,)], "no duplicate country")
+
+    def test_two_workers_never_run_one_job_at_once(self):
+        """A job locked by a worker running its batch is skipped by another."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            jobs = env["gdpr.bulk.job"].create(
+                [
+                    {
+                        "name": name,
+                        "job_type": "consent_withdraw",
+                        "items": [self.consent_id],
+                        "item_count": 1,
+                        "params": {},
+                    }
+                    for name in ("First", "Second")
+                ]
+            )
+            job_ids = jobs.ids
+        self.addCleanup(self._remove_jobs, job_ids)
+        cr_a = self.registry.cursor()
+        self.addCleanup(cr_a.close)
+        cr_b = self.registry.cursor()
+        self.addCleanup(cr_b.close)
+        Job_a = api.Environment(cr_a, SUPERUSER_ID, {})["gdpr.bulk.job"]
+        Job_b = api.Environment(cr_b, SUPERUSER_ID, {})["gdpr.bulk.job"]
+        # Only these two jobs are ready: others of the database are not.
+        self.assertEqual(Job_a._gdpr_lock_next_job().id, job_ids[0])
+        self.assertEqual(
+            Job_b._gdpr_lock_next_job().id,
+            job_ids[1],
+            "the second worker takes the next job, not the locked one",
+        )
+        cr_a.rollback()
+        cr_b.rollback()
+
+    def _remove_jobs(self, job_ids):
+        ids = tuple(job_ids)
+        with self.registry.cursor() as cr:
+            for table, field in (
+                ("mail_message", "model"),
+                ("mail_followers", "res_model"),
+            ):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE %s = 'gdpr.bulk.job' AND res_id IN %s",
+                        SQL.identifier(table),
+                        SQL.identifier(field),
+                        ids,
+                    )
+                )
+            cr.execute(SQL("DELETE FROM gdpr_bulk_job WHERE id IN %s", ids))
