@@ -40,9 +40,9 @@ class GdprBulkJob(models.Model):
     1. add the type: ``job_type = fields.Selection(selection_add=[("my_type",
        "My operation")], ondelete={"my_type": "cascade"})``;
     2. write the batch method ``_gdpr_job_process_my_type(self, items,
-       params)``: it is called with the records of one batch of ``items``
-       (JSON values: ids, lists of ids...) and the job's ``params`` (a
-       JSON dict), as the job's user, and returns a dict with ``records``
+       params)``: it is called with one batch of ``items`` (JSON values:
+       ids, lists of ids...) and the job's ``params`` (a JSON dict), as the
+       job's user, and returns a dict with ``records``
        (the consents it created or changed, linked to the job), and
        optionally ``skipped`` and ``failed`` (counts). It must not commit;
     3. where the operation starts, call :meth:`_gdpr_run_or_queue`: below
