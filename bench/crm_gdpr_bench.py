@@ -33,6 +33,7 @@ import dev  # noqa: E402  (tools/dev.py: databases, addons path, PostgreSQL)
 import measure_status  # noqa: E402  (bench/measure_status.py)
 from measure_composer import composer_rows, measure_composer  # noqa: E402
 from measure_evidence import evidence_rows, measure_evidence  # noqa: E402
+from measure_jobs import jobs_rows, measure_jobs  # noqa: E402
 
 DB_PREFIX = "crm_gdpr_bench_run"
 OCA_DIR = dev.BUILD / "bench" / "oca"
@@ -55,6 +56,7 @@ SIZES = {
     "evidence_consents": 20_000,
     "evidence_events": 100_000,
     "composer_recipients": 1_000,
+    "job_consents": 20_000,
 }
 
 
@@ -394,6 +396,7 @@ def format_table(res):  # noqa: C901  (one row per figure)
             )
     evidence_rows(res, row)
     composer_rows(res, row, _ok)
+    jobs_rows(res, row)
     mach = res["machine"]
     head = (
         f"crm_gdpr benchmark, {res['date']}, Odoo {res['odoo']}, "
@@ -456,6 +459,7 @@ def cmd_measure(args):
         "pdf": measure_pdf,
         "evidence": measure_evidence,
         "composer": measure_composer,
+        "jobs": measure_jobs,
     }
     result = part[args.part](registry, sizes)
     Path(args.out).write_text(json.dumps(result, indent=2))
@@ -538,6 +542,14 @@ def bench_texts(env):
     return marketing, newsletter
 
 
+def in_one_request(env):
+    """The grant in the user's request: no background job, whatever its size."""
+    env["ir.config_parameter"].sudo().set_param(
+        "crm_gdpr.bulk_job_threshold", "1000000000"
+    )
+    env.flush_all()
+
+
 def grant_with_wizard(env, partner_ids, texts):
     from odoo import Command  # noqa: PLC0415
 
@@ -580,6 +592,7 @@ def one_grant(registry, uid, partner_ids, texts_ids, how):
             env.invalidate_all()
             _res, seconds, queries = counted(env, env["gdpr.consent"].create, vals_list)
         else:
+            in_one_request(env)
             _res, seconds, queries = counted(
                 env, grant_with_wizard, env, partner_ids, texts
             )
@@ -669,6 +682,7 @@ def measure_oca(registry, partner_ids, text_id):
     def crm_gdpr_run():
         with rolled_back(registry) as env:
             text = env["gdpr.consent.text"].browse(text_id)
+            in_one_request(env)
             _r, seconds, queries = counted(
                 env, grant_with_wizard, env, partner_ids, text
             )
@@ -955,7 +969,7 @@ def main():
     )
     measure = sub.add_parser("measure", help="one measurement (internal)")
     measure.add_argument(
-        "part", choices=("grant", "status", "pdf", "evidence", "composer")
+        "part", choices=("grant", "status", "pdf", "evidence", "composer", "jobs")
     )
     measure.add_argument("--db", required=True)
     measure.add_argument("--addons-path", required=True)

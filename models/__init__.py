@@ -14,6 +14,7 @@ from . import gdpr_joint_controller
 from . import gdpr_processing_activity
 from . import gdpr_transfer
 from . import gdpr_consent
+from . import gdpr_bulk_job
 from . import res_partner
 from . import crm_lead
 from . import gdpr_deadline_mixin

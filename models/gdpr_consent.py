@@ -1001,6 +1001,87 @@ class GdprConsent(models.Model):
             return "consent_withdrawn"
         return "consent_updated"
 
+    @api.model
+    def _gdpr_grant(
+        self, givers, lines, date_given, source=None, company=None, lead=None
+    ):
+        """Register one consent per giver and line: the bulk grant's rules.
+
+        Called by the bulk-grant wizard and by its background job (see
+        ``gdpr.bulk.job``), so a grant of any size follows the same rules.
+        Each giver gets its own address (itself) and its own datum of the
+        line's channel; a giver without that datum gets no consent for the
+        line and is returned as skipped.
+
+        :param givers: ``res.partner`` records, or one ``crm.lead`` (the
+            consents are then registered on the lead only)
+        :param lines: one dict per consent text: ``text_id`` and
+            ``contact_channel_id`` (ids or False); with a single giver the
+            user's own choices ``address_id`` and ``contact_value`` may be
+            given and are used as they are
+        :param date_given: the date of the consents
+        :param source: ``gdpr.consent.source`` (optional)
+        :param company: ``res.company`` (default: the current company)
+        :param lead: ``crm.lead`` where the consents were collected (optional)
+        :return: ``(consents, skipped)``: the consents created and the list
+            of ``(giver, text)`` pairs that got none
+        """
+        company = company or self.env.company
+        texts = self.env["gdpr.consent.text"].browse(
+            [line["text_id"] for line in lines]
+        )
+        channels = [
+            self.env["gdpr.channel"].browse(line.get("contact_channel_id") or ())
+            for line in lines
+        ]
+        vals_list, skipped = [], []
+        for giver in givers:
+            is_partner = giver._name == "res.partner"
+            for line, text, channel in zip(lines, texts, channels, strict=True):
+                vals = {
+                    "partner_id": giver.id if is_partner else False,
+                    "lead_id": lead.id if lead else False,
+                    "category_id": text.category_id.id,
+                    "text_id": text.id,
+                    "date_given": date_given,
+                    "source_id": source.id if source else False,
+                    "company_id": company.id,
+                    "address_id": False,
+                    "contact_channel_id": False,
+                    "contact_value": False,
+                }
+                if text.applies_to_addresses and is_partner:
+                    vals["address_id"] = line.get("address_id") or giver.id
+                if text.applies_to_contacts and channel:
+                    value = (
+                        line["contact_value"]
+                        if "contact_value" in line
+                        else self._gdpr_giver_value(giver, channel)
+                    )
+                    if not value:
+                        skipped.append((giver, text))
+                        continue
+                    vals["contact_channel_id"] = channel.id
+                    vals["contact_value"] = value
+                vals_list.append(vals)
+        # The author does not need to follow each of the (maybe thousands
+        # of) new consents.
+        consents = self.with_context(mail_create_nosubscribe=True).create(vals_list)
+        return consents, skipped
+
+    @api.model
+    def _gdpr_giver_value(self, giver, channel):
+        """The current value of ``channel`` for a partner or a lead.
+
+        Override to support other channel kinds.
+        """
+        if not channel or channel.kind not in CONTACT_KINDS:
+            return False
+        fname = channel.kind
+        if giver._name == "crm.lead" and fname == "email":
+            fname = "email_from"
+        return giver[fname] or False
+
     def _gdpr_move_to_lead(self, lead):
         """Move consents of merged opportunities to ``lead``, recorded.
 
@@ -1238,18 +1319,50 @@ class GdprConsent(models.Model):
                     ("is_anonymized", "=", False),
                 ]
             )
-        flagged = expired.filtered(lambda c: not c.retention_expired)
+        # Flagged consents kept for the officer's review are done with.
+        expired = expired.filtered(
+            lambda c: not c.retention_expired or c.category_id.retention_auto_anonymize
+        )
+        Job = self.env["gdpr.bulk.job"]
+        if not expired or Job.search_count(
+            [
+                ("job_type", "=", "consent_retention"),
+                ("state", "in", Job._gdpr_open_states()),
+            ]
+        ):
+            # A retention job still running handles the backlog.
+            return
+        # A big backlog is erased in committed batches by a background job
+        # (one item per giver), a small one at once by the same method.
+        groups = expired.grouped(lambda c: c.partner_id or c.lead_id)
+        self.env["gdpr.bulk.job"]._gdpr_run_or_queue(
+            "consent_retention",
+            [consents.ids for consents in groups.values()],
+            {},
+            _("Retention of %s withdrawn consents", len(expired)),
+            weight=len(expired) / len(groups),
+        )
+
+    def _gdpr_retention_process(self):
+        """Flag expired consents, erase those their category says to erase.
+
+        One giver whose erasure fails (bad data) is logged and skipped: the
+        others are erased all the same (SPEC section 9).
+
+        :return: ``(erased, failed)`` consents
+        """
+        flagged = self.filtered(lambda c: not c.retention_expired)
         # A technical flag set by this job only (see gdpr.evidence.mixin).
         with evidence_exception(flagged):
             flagged.write({"retention_expired": True})
-        to_erase = expired.filtered("category_id.retention_auto_anonymize")
-        # One giver whose erasure fails (bad data) is logged and skipped: the
-        # others are erased all the same (SPEC section 9).
-        process_groups(
+        to_erase = self.filtered("category_id.retention_auto_anonymize")
+        failed = process_groups(
             list(to_erase.grouped(lambda c: c.partner_id or c.lead_id).items()),
             lambda consents: consents._gdpr_retention_erase(),
             "Consent retention",
         )
+        failed = failed or self.browse()
+        return to_erase - failed, failed
 
     def _gdpr_retention_erase(self):
         """Erase consents of one giver whose retention expired, and log it."""

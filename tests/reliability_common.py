@@ -141,6 +141,14 @@ class GdprReliabilityCommon(GdprCommon):
                 "company_id": company.id,
             }
         )
+        # A background job launched by the salesperson.
+        records["gdpr.bulk.job"] = env["gdpr.bulk.job"].create(
+            {
+                "name": f"Grant in {company.name}",
+                "job_type": "consent_grant",
+                "user_id": cls.user_sales.id,
+            }
+        )
         # The evidence log of the company's consent and breach.
         records["gdpr.evidence.event"] = env["gdpr.evidence.event"].search(
             [("company_id", "=", company.id)], limit=1

@@ -73,6 +73,9 @@ ACCESS_MATRIX = {
     },
     # Records of the information duty are evidence, as consents.
     "gdpr.information.record": CONSENT,
+    # Background jobs: read by their user (here the salesperson) and the
+    # officers, written by the server only.
+    "gdpr.bulk.job": {**REGISTER, "sales": "r", "officer": "r", "manager": "r"},
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
@@ -162,6 +165,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "notice_id": cls.records["gdpr.information.notice"].id,
                 "method": "in_person",
             },
+            "gdpr.bulk.job": lambda: {"name": "Grant", "job_type": "consent_grant"},
             "gdpr.access.report.wizard": lambda: {
                 "partner_ids": [cls.giver.id],
                 "lang": "en_US",
@@ -184,6 +188,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.information.notice": {"name": "Renamed notice"},
             # The value it has: evidence never changes, a write may repeat it.
             "gdpr.information.record": {"method": "in_person"},
+            "gdpr.bulk.job": {"cursor": 0},
         }
 
     def _addon_models(self):

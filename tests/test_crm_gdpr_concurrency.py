@@ -1,4 +1,8 @@
-from odoo import SUPERUSER_ID, api
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
@@ -237,3 +241,159 @@ class TestCrmGdprConcurrency(TransactionCase):
             )
         )
         self.assertEqual(count, [(1,)], "no duplicate country")
+
+    def test_two_workers_never_run_one_job_at_once(self):
+        """A job locked by a worker running its batch is skipped by another."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            jobs = env["gdpr.bulk.job"].create(
+                [
+                    {
+                        "name": name,
+                        "job_type": "consent_withdraw",
+                        "items": [self.consent_id],
+                        "item_count": 1,
+                        "params": {},
+                    }
+                    for name in ("First", "Second")
+                ]
+            )
+            job_ids = jobs.ids
+        self.addCleanup(self._remove_jobs, job_ids)
+        cr_a = self.registry.cursor()
+        self.addCleanup(cr_a.close)
+        cr_b = self.registry.cursor()
+        self.addCleanup(cr_b.close)
+        Job_a = api.Environment(cr_a, SUPERUSER_ID, {})["gdpr.bulk.job"]
+        Job_b = api.Environment(cr_b, SUPERUSER_ID, {})["gdpr.bulk.job"]
+        # Only these two jobs are ready: others of the database are not.
+        self.assertEqual(Job_a._gdpr_lock_next_job().id, job_ids[0])
+        self.assertEqual(
+            Job_b._gdpr_lock_next_job().id,
+            job_ids[1],
+            "the second worker takes the next job, not the locked one",
+        )
+        cr_a.rollback()
+        cr_b.rollback()
+
+    def test_job_batch_and_request_append_to_one_chain(self):
+        """A background job's batch and a user's request race on one chain.
+
+        Whichever transaction appends second was started before the first
+        committed: the request is retried by the RPC layer, the batch is
+        rolled back, noted and retried by the job; the chain stays intact and
+        each consent is withdrawn once.
+        """
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            second = env["gdpr.consent"].create(
+                {
+                    "partner_id": self.partner_id,
+                    "category_id": env.ref(
+                        "crm_gdpr.gdpr_consent_category_newsletter"
+                    ).id,
+                    "text_id": env.ref("crm_gdpr.gdpr_consent_text_newsletter").id,
+                }
+            )
+            self.consent_ids.append(second.id)
+            jobs = env["gdpr.bulk.job"].create(
+                [
+                    {
+                        "name": "Withdrawal",
+                        "job_type": "consent_withdraw",
+                        "user_id": self.uid_admin,
+                        "items": [consent_id],
+                        "item_count": 1,
+                        "params": {},
+                    }
+                    for consent_id in (self.consent_id, second.id)
+                ]
+            )
+            job_ids = jobs.ids
+        self.addCleanup(self._remove_jobs, job_ids)
+
+        def new_consent(env):
+            return env["gdpr.consent"].create(
+                {
+                    "partner_id": self.partner_id,
+                    "category_id": env.ref(
+                        "crm_gdpr.gdpr_consent_category_profiling"
+                    ).id,
+                    "text_id": env.ref("crm_gdpr.gdpr_consent_text_profiling").id,
+                }
+            )
+
+        # 1. The request started before the first batch committed.
+        cr_request = self.registry.cursor()
+        self.addCleanup(cr_request.close)
+        env_request = self._env(cr_request)
+        env_request["gdpr.evidence.chain"].search([]).mapped("last_sequence")
+        with self.registry.cursor() as cr_job:
+            api.Environment(cr_job, SUPERUSER_ID, {})[
+                "gdpr.bulk.job"
+            ]._cron_gdpr_process_jobs()
+        with mute_logger("odoo.service.model"):
+            consent = retrying(lambda: new_consent(env_request), env_request)
+        self.consent_ids.append(consent.id)
+        cr_request.commit()
+
+        # 2. The batch started before the request committed.
+        cr_job = self.registry.cursor()
+        self.addCleanup(cr_job.close)
+        Job = api.Environment(cr_job, SUPERUSER_ID, {})["gdpr.bulk.job"]
+        Job.env["gdpr.evidence.chain"].search([]).mapped("last_sequence")
+        with self.registry.cursor() as cr:
+            self.consent_ids.append(new_consent(self._env(cr)).id)
+        with mute_logger("odoo.addons.crm_gdpr.models.gdpr_bulk_job", "odoo.sql_db"):
+            Job._cron_gdpr_process_jobs()
+        job = Job.browse(job_ids[1])
+        self.assertEqual((job.cursor, job.batch_failures), (0, 1))
+        self.assertIn("serialize", job.error)
+        cr_job.commit()
+        with (
+            freeze_time(fields.Datetime.now() + timedelta(minutes=5)),
+            self.registry.cursor() as cr,
+        ):
+            api.Environment(cr, SUPERUSER_ID, {})[
+                "gdpr.bulk.job"
+            ]._cron_gdpr_process_jobs()
+
+        rows = self._committed(
+            SQL(
+                "SELECT res_id, event_type FROM gdpr_evidence_event "
+                "WHERE res_model = 'gdpr.consent' AND res_id IN %s "
+                "AND event_type = 'consent_withdrawn' ORDER BY res_id",
+                tuple(self.consent_ids),
+            )
+        )
+        self.assertEqual(
+            rows,
+            [(self.consent_id, "consent_withdrawn"), (second.id, "consent_withdrawn")],
+            "each consent withdrawn once",
+        )
+        states = self._committed(
+            SQL("SELECT state FROM gdpr_bulk_job WHERE id IN %s", tuple(job_ids))
+        )
+        self.assertEqual(states, [("done",), ("done",)])
+        with self.registry.cursor() as cr:
+            (result,) = self._env(cr)["gdpr.evidence.event"].verify_chain(
+                self._env(cr).company
+            )
+        self.assertTrue(result["ok"], result["mismatch"])
+
+    def _remove_jobs(self, job_ids):
+        ids = tuple(job_ids)
+        with self.registry.cursor() as cr:
+            for table, field in (
+                ("mail_message", "model"),
+                ("mail_followers", "res_model"),
+            ):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE %s = 'gdpr.bulk.job' AND res_id IN %s",
+                        SQL.identifier(table),
+                        SQL.identifier(field),
+                        ids,
+                    )
+                )
+            cr.execute(SQL("DELETE FROM gdpr_bulk_job WHERE id IN %s", ids))

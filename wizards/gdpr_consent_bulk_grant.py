@@ -134,36 +134,41 @@ class GdprConsentBulkGrant(models.TransientModel):
                 )
 
     def action_generate(self):
-        """Create one consent per giver and ticked line, in one batch."""
+        """Create one consent per giver and ticked line.
+
+        Above the background-job threshold (``gdpr.bulk.job``) the consents
+        are created in committed batches and the job is opened.
+        """
         self.ensure_one()
-        vals_list = self._prepare_consent_vals_list()
-        if not vals_list:
-            raise UserError(_("There is no consent to create."))
-        # The author does not need to follow each of the (maybe thousands of)
-        # new consents.
-        consents = (
-            self.env["gdpr.consent"]
-            .with_context(mail_create_nosubscribe=True)
-            .create(vals_list)
-        )
-        action = consents._get_records_action(name=_("Granted Consents"))
+        lines = self._prepare_grant_lines()
         givers = self.partner_ids or self.lead_id
-        skipped = len(givers) * len(self.line_ids.filtered("to_create")) - len(consents)
-        if skipped <= 0:
+        params = {
+            "giver_model": givers._name,
+            "lines": lines,
+            "date_given": fields.Date.to_string(self.date_given),
+            "source_id": self.source_id.id,
+            "company_id": self.company_id.id,
+            "lead_id": self.lead_id.id,
+        }
+        job, result = self.env["gdpr.bulk.job"]._gdpr_run_or_queue(
+            "consent_grant",
+            givers.ids,
+            params,
+            _("Grant of %(count)s consent(s)", count=len(givers) * len(lines)),
+            weight=len(lines),
+        )
+        if job:
+            return job._get_records_action(name=_("Background Job"))
+        consents = result["records"]
+        if not consents:
+            raise UserError(_("There is no consent to create."))
+        action = consents._get_records_action(name=_("Granted Consents"))
+        skipped = result["skipped_pairs"]
+        if not skipped:
             return action
         # Givers without the contact datum of a line get no consent for it:
         # say so, and for whom, instead of leaving the user to count.
-        created = {(c.partner_id or c.lead_id, c.text_id) for c in consents}
-        missing = self.env["res.partner"].browse()
-        missing_leads = self.env["crm.lead"].browse()
-        for giver in givers:
-            for line in self.line_ids.filtered("to_create"):
-                if (giver, line.text_id) not in created:
-                    if giver._name == "res.partner":
-                        missing |= giver
-                    else:
-                        missing_leads |= giver
-        names = missing.mapped("display_name") + missing_leads.mapped("display_name")
+        missing = list(dict.fromkeys(giver for giver, _text in skipped))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -173,8 +178,8 @@ class GdprConsentBulkGrant(models.TransientModel):
                     "%(count)s consent(s) were not created, for lack of an "
                     "email or phone number for the channel of the consent "
                     "text: %(names)s.",
-                    count=skipped,
-                    names=", ".join(names),
+                    count=len(skipped),
+                    names=", ".join(giver.display_name for giver in missing),
                 ),
                 "type": "warning",
                 "sticky": True,
@@ -182,12 +187,11 @@ class GdprConsentBulkGrant(models.TransientModel):
             },
         }
 
-    def _prepare_consent_vals_list(self):
-        """Values of the consents to create: one per giver and ticked line.
+    def _prepare_grant_lines(self):
+        """The ticked lines as ``gdpr.consent._gdpr_grant`` takes them.
 
-        With several givers each giver's own address (itself) and contact
-        datum are used; a giver without the datum of a line's channel gets no
-        consent for that line.
+        With a single giver the user's own choice of address and contact
+        datum is kept; with several each giver's own are used.
         """
         self.ensure_one()
         lines = self.line_ids.filtered("to_create")
@@ -196,38 +200,15 @@ class GdprConsentBulkGrant(models.TransientModel):
         givers = self.partner_ids or self.lead_id
         if not givers:
             raise UserError(_("Choose the consent givers."))
-        single = len(givers) == 1
-        vals_list = []
-        for giver in givers:
-            is_partner = giver._name == "res.partner"
-            for line in lines:
-                text = line.text_id
-                vals = {
-                    "partner_id": giver.id if is_partner else False,
-                    "lead_id": self.lead_id.id,
-                    "category_id": text.category_id.id,
-                    "text_id": text.id,
-                    "date_given": self.date_given,
-                    "source_id": self.source_id.id,
-                    "company_id": self.company_id.id,
-                    "address_id": False,
-                    "contact_channel_id": False,
-                    "contact_value": False,
-                }
-                if text.applies_to_addresses and is_partner:
-                    vals["address_id"] = (
-                        line.address_id.id if single else giver.id
-                    ) or giver.id
-                if text.applies_to_contacts and line.contact_channel_id:
-                    channel = line.contact_channel_id
-                    value = (
-                        line.contact_value
-                        if single
-                        else line._get_giver_value(giver, channel)
-                    )
-                    if not value:
-                        continue
-                    vals["contact_channel_id"] = channel.id
-                    vals["contact_value"] = value
-                vals_list.append(vals)
-        return vals_list
+        result = []
+        for line in lines:
+            vals = {
+                "text_id": line.text_id.id,
+                "contact_channel_id": line.contact_channel_id.id,
+            }
+            if len(givers) == 1:
+                vals["address_id"] = line.address_id.id
+                if line.applies_to_contacts and line.contact_channel_id:
+                    vals["contact_value"] = line.contact_value
+            result.append(vals)
+        return result

@@ -111,9 +111,4 @@ class GdprConsentBulkGrantLine(models.TransientModel):
     @api.model
     def _get_giver_value(self, giver, channel):
         """The current value of ``channel`` for a partner or a lead."""
-        if not channel or channel.kind not in CONTACT_KINDS:
-            return False
-        fname = channel.kind
-        if giver._name == "crm.lead" and fname == "email":
-            fname = "email_from"
-        return giver[fname] or False
+        return self.env["gdpr.consent"]._gdpr_giver_value(giver, channel)

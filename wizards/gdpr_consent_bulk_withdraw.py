@@ -122,14 +122,25 @@ class GdprConsentBulkWithdraw(models.TransientModel):
                 )
 
     def action_withdraw(self):
-        """Withdraw the ticked consents."""
+        """Withdraw the ticked consents.
+
+        Above the background-job threshold (``gdpr.bulk.job``) they are
+        withdrawn in committed batches and the job is opened.
+        """
         self.ensure_one()
         consents = self.line_ids.filtered("to_withdraw").consent_id
         if not consents:
             raise UserError(_("Tick “Withdraw” on at least one consent."))
-        consents.action_withdraw(
-            date_withdrawn=self.date_withdrawn,
-            reason=self.reason_id,
-            source=self.source_id,
+        job, _result = self.env["gdpr.bulk.job"]._gdpr_run_or_queue(
+            "consent_withdraw",
+            consents.ids,
+            {
+                "date_withdrawn": fields.Date.to_string(self.date_withdrawn),
+                "reason_id": self.reason_id.id,
+                "source_id": self.source_id.id,
+            },
+            _("Withdrawal of %s consent(s)", len(consents)),
         )
+        if job:
+            return job._get_records_action(name=_("Background Job"))
         return {"type": "ir.actions.act_window_close"}
