@@ -1,5 +1,3 @@
-import time
-
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -584,7 +582,9 @@ class TestRobustness(GdprConfidentialityCommon):
             breach.write({"records_count": 1.9})
         self.assertEqual(breach.records_count, 2)
 
-    def test_largest_breach_prints_in_seconds_as_text(self):
+    def test_largest_breach_prints_whole_as_text(self):
+        # How long it takes is measured by the bench (make bench, row 6), not
+        # here: a timed test fails on a busy machine, not on slow code.
         text_fields = [
             fname
             for fname, field in self.env["gdpr.breach"]._fields.items()
@@ -599,10 +599,10 @@ class TestRobustness(GdprConfidentialityCommon):
                 )
             )
         )
-        start = time.monotonic()
         text = pdf_text(self.env, "crm_gdpr.gdpr_breach_report", breach)
-        self.assertLess(time.monotonic() - start, 20)
-        self.assertIn("Lorem ipsum dolor", text)
+        # The four descriptions at least, whole: no text cut or drawn as a
+        # picture.
+        self.assertGreaterEqual(text.count("Lorem"), 4 * 526)
 
     def test_access_report_is_text_in_the_report_font(self):
         self._create_consent()
