@@ -27,3 +27,10 @@ from . import mail_tracking_value
 from . import ir_attachment
 from . import privacy_log
 from . import gdpr_consent_erasure
+from . import gdpr_evidence_line_mixin
+from . import gdpr_processor_controller
+from . import gdpr_processor_agreement
+from . import gdpr_processor_subprocessor
+from . import gdpr_processor_transfer
+from . import gdpr_dpia
+from . import gdpr_dpia_risk

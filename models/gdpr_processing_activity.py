@@ -143,6 +143,41 @@ class GdprProcessingActivity(models.Model):
         string="Third-Country Transfers",
         copy=True,
     )
+    # Processor registers (Art. 30(2)(b)): on whose behalf
+    register_type = fields.Selection(related="register_id.register_type")
+    on_behalf_of_id = fields.Many2one(
+        "res.partner",
+        string="On Behalf of Controller",
+        tracking=True,
+        check_company=True,
+        help="In a processor's register: the controller on whose behalf this "
+        "category of processing is carried out (Art. 30(2)(b) GDPR).",
+    )
+    # Processors (Art. 28) and impact assessments (Art. 35)
+    processor_agreement_ids = fields.Many2many(
+        "gdpr.processor.agreement",
+        "gdpr_processor_agreement_activity_rel",
+        "activity_id",
+        "agreement_id",
+        string="Processor Agreements",
+        check_company=True,
+        help="The agreements with the processors this activity uses.",
+    )
+    dpia_ids = fields.One2many("gdpr.dpia", "activity_id", string="Impact Assessments")
+    dpia_count = fields.Integer(compute="_compute_dpia_count")
+    dpia_required = fields.Boolean(
+        string="DPIA Required",
+        compute="_compute_dpia_required",
+        store=True,
+        help="The activity involves profiling or automated decisions, or "
+        "special categories of data: an impact assessment is required "
+        "(Art. 35(3)(a), (b) GDPR).",
+    )
+    dpia_missing = fields.Boolean(
+        string="DPIA Missing",
+        compute="_compute_dpia_count",
+        help="A DPIA is required and none is decided.",
+    )
     transfer_country_ids = fields.Many2many(
         "res.country",
         string="Third Countries",
@@ -168,6 +203,56 @@ class GdprProcessingActivity(models.Model):
 
     def _search_transfer_country_ids(self, operator, value):
         return [("transfer_ids.country_id", operator, value)]
+
+    @api.depends("automated_decision", "processes_special_categories")
+    def _compute_dpia_required(self):
+        for activity in self:
+            activity.dpia_required = bool(
+                activity.automated_decision or activity.processes_special_categories
+            )
+
+    @api.depends("dpia_ids.state", "dpia_required")
+    def _compute_dpia_count(self):
+        counts = {}
+        decided = set()
+        if self.ids:
+            for activity, state, count in self.env["gdpr.dpia"]._read_group(
+                [("activity_id", "in", self.ids)],
+                ["activity_id", "state"],
+                ["__count"],
+            ):
+                counts[activity.id] = counts.get(activity.id, 0) + count
+                if state == "decided":
+                    decided.add(activity.id)
+        for activity in self:
+            activity.dpia_count = counts.get(activity.id, 0)
+            activity.dpia_missing = (
+                activity.dpia_required and activity.id not in decided
+            )
+
+    @api.constrains("register_id", "on_behalf_of_id")
+    def _check_on_behalf_of(self):
+        for activity in self:
+            if activity.register_id.register_type == "processor" and not (
+                activity.on_behalf_of_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s is in a processor's register: "
+                        "give the controller on whose behalf it is carried out "
+                        "(Art. 30(2)(b) GDPR).",
+                        activity.name,
+                    )
+                )
+
+    def action_view_dpias(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_dpia_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["context"] = {"default_activity_id": self.id}
+        return action
 
     @api.constrains(lambda self: self._get_limited_text_fields())
     def _check_text_length(self):

@@ -42,6 +42,19 @@ class GdprProcessingRegister(models.Model):
         "(YYYY/MM/DD/N).",
     )
     title = fields.Char(string="Register Name", tracking=True)
+    register_type = fields.Selection(
+        [
+            ("controller", "Controller (Art. 30(1))"),
+            ("processor", "Processor (Art. 30(2))"),
+        ],
+        string="Register Type",
+        required=True,
+        default="controller",
+        tracking=True,
+        help="A controller records its processing activities (Art. 30(1)); a "
+        "processor records the categories of processing carried out on "
+        "behalf of each controller (Art. 30(2)).",
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -112,6 +125,15 @@ class GdprProcessingRegister(models.Model):
         "register_id",
         string="Joint Controllers",
         copy=True,
+    )
+    processor_controller_ids = fields.One2many(
+        "gdpr.processor.controller",
+        "register_id",
+        string="Controllers on Whose Behalf",
+        copy=True,
+        help="In a processor's register: each controller on whose behalf the "
+        "processor acts, with its representative and data protection "
+        "officer (Art. 30(2)(a) GDPR).",
     )
     activity_ids = fields.One2many(
         "gdpr.processing.activity",
@@ -207,6 +229,10 @@ class GdprProcessingRegister(models.Model):
                         company=register.company_id.name,
                     )
                 )
+
+    @api.constrains("register_type")
+    def _check_register_type(self):
+        self.activity_ids._check_on_behalf_of()
 
     @api.constrains(
         "controller_id",

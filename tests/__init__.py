@@ -13,3 +13,4 @@ from . import test_crm_gdpr_upgrade
 from . import test_crm_gdpr_tours
 from . import test_crm_gdpr_evidence_log
 from . import test_crm_gdpr_evidence_rpc
+from . import test_gdpr_processor_agreement
