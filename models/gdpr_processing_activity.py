@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
@@ -244,6 +244,25 @@ class GdprProcessingActivity(models.Model):
                         activity.name,
                     )
                 )
+
+    def unlink(self):
+        self._gdpr_unlink_dpias()
+        return super().unlink()
+
+    def _gdpr_unlink_dpias(self):
+        """Delete the draft impact assessments of the activities; refuse when
+        one is decided (evidence, SPEC section 7)."""
+        dpias = self.env["gdpr.dpia"].search([("activity_id", "in", self.ids)])
+        decided = dpias.filtered(lambda dpia: dpia.state == "decided")
+        if decided:
+            raise UserError(
+                _(
+                    "Processing activity %s has a decided impact assessment: it "
+                    "is evidence and the activity is kept.",
+                    decided[0].activity_id.display_name,
+                )
+            )
+        dpias.unlink()
 
     def action_view_dpias(self):
         self.ensure_one()

@@ -276,6 +276,12 @@ class GdprProcessingRegister(models.Model):
         check_company_move(self, vals)
         return super().write(vals)
 
+    def unlink(self):
+        # The activities go with the register (cascade): their impact
+        # assessments first.
+        self.activity_ids._gdpr_unlink_dpias()
+        return super().unlink()
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for register, vals in zip(self, vals_list, strict=True):

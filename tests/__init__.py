@@ -14,3 +14,5 @@ from . import test_crm_gdpr_tours
 from . import test_crm_gdpr_evidence_log
 from . import test_crm_gdpr_evidence_rpc
 from . import test_gdpr_processor_agreement
+from . import test_gdpr_dpia
+from . import test_gdpr_processor_register
