@@ -16,3 +16,4 @@ from . import test_crm_gdpr_evidence_rpc
 from . import test_gdpr_processor_agreement
 from . import test_gdpr_dpia
 from . import test_gdpr_processor_register
+from . import test_gdpr_processor_reports
