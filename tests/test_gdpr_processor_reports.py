@@ -61,13 +61,13 @@ class TestGdprProcessorAgreementReport(GdprAgreementCommon):
         )
         for expected in [
             f"Umowa powierzenia przetwarzania {agreement.name}",
-            "Stan Obowiązuje",
+            "Stan Obowiązujące",
             "Data zawarcia 01.03.2026",
             "Brakujące klauzule: (b) Poufność, (h) Informacje i audyty",
             "Dalsze powierzenie: Ogólna zgoda",
-            "Dalsi podmioty przetwarzające",
+            "Dalsze podmioty przetwarzające",
             "Stany Zjednoczone",
-            "art. 46 ust. 2 lit. c",
+            "Art. 46 ust. 2 lit. c",
             "Strona 1 z",
         ]:
             self.assertIn(expected, text)
