@@ -102,7 +102,6 @@ class GdprDpia(models.Model):
 
     # Context and fundamental principles (Art. 35(7)(a), (b))
     systematic_description = fields.Text(
-        string="Systematic Description",
         tracking=True,
         help="Art. 35(7)(a): the envisaged processing operations, their "
         "purposes and the legitimate interest pursued.",
@@ -135,14 +134,12 @@ class GdprDpia(models.Model):
         store=True,
     )
     prior_consultation_required = fields.Boolean(
-        string="Prior Consultation Required",
         compute="_compute_risk_levels",
         store=True,
         help="Art. 36(1): a high residual risk requires consulting the "
         "supervisory authority before processing.",
     )
     action_plan = fields.Text(
-        string="Action Plan",
         tracking=True,
         help="The measures still to be put in place, who does it and by when.",
     )

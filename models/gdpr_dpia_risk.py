@@ -64,7 +64,6 @@ class GdprDpiaRisk(models.Model):
     score = fields.Integer(compute="_compute_scores", store=True)
     level = fields.Selection(LEVELS, compute="_compute_scores", store=True)
     measures = fields.Text(
-        string="Measures",
         help="The measures envisaged to address the risk (Art. 35(7)(d)).",
     )
     residual_likelihood = fields.Selection(LIKELIHOOD)

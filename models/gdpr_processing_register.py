@@ -47,7 +47,6 @@ class GdprProcessingRegister(models.Model):
             ("controller", "Controller (Art. 30(1))"),
             ("processor", "Processor (Art. 30(2))"),
         ],
-        string="Register Type",
         required=True,
         default="controller",
         tracking=True,

@@ -129,7 +129,6 @@ class GdprProcessorAgreement(models.Model):
     # The parties and the dates
     processor_id = fields.Many2one(
         "res.partner",
-        string="Processor",
         required=True,
         index=True,
         tracking=True,
@@ -217,7 +216,6 @@ class GdprProcessorAgreement(models.Model):
         store=True,
     )
     missing_clauses = fields.Text(
-        string="Missing Clauses",
         compute="_compute_clauses",
         help="The clauses of Art. 28(3)(a)–(h) GDPR the agreement does not stipulate.",
     )
@@ -257,7 +255,7 @@ class GdprProcessorAgreement(models.Model):
 
     # The signed document and what the agreement serves
     document = fields.Binary(string="Signed Document", attachment=False)
-    document_name = fields.Char(string="Document Name")
+    document_name = fields.Char()
     processing_activity_ids = fields.Many2many(
         "gdpr.processing.activity",
         "gdpr_processor_agreement_activity_rel",
@@ -472,6 +470,7 @@ class GdprProcessorAgreement(models.Model):
                 changed = ended._gdpr_changes(fname, vals[fname])
                 if changed:
                     self._gdpr_raise_locked(changed[0], fname)
+        return None
 
     def _gdpr_evidence_records(self):
         return self.filtered(lambda agreement: agreement.state in EVIDENCE_STATES)
