@@ -70,6 +70,18 @@ SCREENS = [
         "crm_gdpr.gdpr_request_access_demo",
         "answer",
     ),
+    (
+        "processor_agreement_form",
+        "action-crm_gdpr.gdpr_processor_agreement_action",
+        "crm_gdpr.gdpr_processor_agreement_demo",
+        "subprocessing",
+    ),
+    (
+        "dpia_form",
+        "action-crm_gdpr.gdpr_dpia_action",
+        "crm_gdpr.gdpr_dpia_demo",
+        "risks",
+    ),
 ]
 # (file name, report XML id, XML id of a demo record)
 PRINTOUTS = [
@@ -92,6 +104,16 @@ PRINTOUTS = [
         "request_response_pdf",
         "crm_gdpr.gdpr_request_report_response",
         "crm_gdpr.gdpr_request_access_demo",
+    ),
+    (
+        "processor_agreement_pdf",
+        "crm_gdpr.gdpr_processor_agreement_report",
+        "crm_gdpr.gdpr_processor_agreement_demo",
+    ),
+    (
+        "dpia_pdf",
+        "crm_gdpr.gdpr_dpia_report",
+        "crm_gdpr.gdpr_dpia_demo",
     ),
 ]
 
