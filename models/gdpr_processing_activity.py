@@ -168,7 +168,7 @@ class GdprProcessingActivity(models.Model):
     dpia_required = fields.Boolean(
         string="DPIA Required",
         compute="_compute_dpia_required",
-        store=True,
+        search="_search_dpia_required",
         help="The activity involves profiling or automated decisions, or "
         "special categories of data: an impact assessment is required "
         "(Art. 35(3)(a), (b) GDPR).",
@@ -210,6 +210,20 @@ class GdprProcessingActivity(models.Model):
             activity.dpia_required = bool(
                 activity.automated_decision or activity.processes_special_categories
             )
+
+    def _search_dpia_required(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(
+                self.env._("Search “DPIA Required” with = or != and True or False.")
+            )
+        domain = [
+            "|",
+            ("automated_decision", "=", True),
+            ("processes_special_categories", "=", True),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
 
     @api.depends("dpia_ids.state", "dpia_required")
     def _compute_dpia_count(self):

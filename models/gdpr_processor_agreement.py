@@ -212,11 +212,11 @@ class GdprProcessorAgreement(models.Model):
     )
     clauses_complete = fields.Boolean(
         string="All Art. 28(3) Clauses",
-        compute="_compute_clauses",
+        compute="_compute_clauses_complete",
         store=True,
     )
     missing_clauses = fields.Text(
-        compute="_compute_clauses",
+        compute="_compute_missing_clauses",
         help="The clauses of Art. 28(3)(a)–(h) GDPR the agreement does not stipulate.",
     )
 
@@ -276,15 +276,18 @@ class GdprProcessorAgreement(models.Model):
     ]
 
     @api.depends(*CLAUSE_FIELDS)
-    def _compute_clauses(self):
+    def _compute_clauses_complete(self):
         for agreement in self:
-            missing = [
+            agreement.clauses_complete = all(agreement[f] for f in CLAUSE_FIELDS)
+
+    @api.depends(*CLAUSE_FIELDS)
+    def _compute_missing_clauses(self):
+        for agreement in self:
+            agreement.missing_clauses = "\n".join(
                 self._fields[fname]._description_string(self.env)
                 for fname in CLAUSE_FIELDS
                 if not agreement[fname]
-            ]
-            agreement.clauses_complete = not missing
-            agreement.missing_clauses = "\n".join(missing)
+            )
 
     @api.depends("subprocessor_ids.country_id", "transfer_ids.country_id")
     def _compute_missing_transfer_country_ids(self):

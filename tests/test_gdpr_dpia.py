@@ -216,6 +216,12 @@ class TestGdprDpia(GdprDpiaCommon):
             ),
             self.activity | special,
         )
+        self.assertEqual(
+            self.env["gdpr.processing.activity"].search(
+                [("dpia_required", "!=", True), ("register_id", "=", register.id)]
+            ),
+            plain,
+        )
         self.assertTrue(self.activity.dpia_missing)
         dpia = self._create()
         self.assertEqual(self.activity.dpia_count, 1)

@@ -80,3 +80,36 @@ class TestGdprProcessorRegister(GdprCommon):
     def test_register_type_is_checked(self):
         with self.assertRaisesRegex(ValidationError, "not a valid value"):
             self.env["gdpr.processing.register"].create({"register_type": "both"})
+
+    def test_access_report_lists_the_controller_activities_only(self):
+        controller = self.env["gdpr.processing.register"].create({"title": "Own"})
+        own = self.env["gdpr.processing.activity"].create(
+            {"register_id": controller.id, "name": "Own CRM"}
+        )
+        processor = self.env["gdpr.processing.register"].create(
+            {"title": "For clients", "register_type": "processor"}
+        )
+        on_behalf = self.env["gdpr.processing.activity"].create(
+            {
+                "register_id": processor.id,
+                "name": "Hosting for a client",
+                "on_behalf_of_id": self.client.id,
+            }
+        )
+        activities = self.env[
+            "report.crm_gdpr.report_partner_personal_data"
+        ]._get_processing_activities()
+        self.assertIn(own, activities)
+        self.assertNotIn(on_behalf, activities)
+
+    def test_activity_dialog_of_a_new_processor_register_asks_the_controller(self):
+        with Form(self.env["gdpr.processing.register"]) as form:
+            form.title = "For clients"
+            form.register_type = "processor"
+            with form.processor_controller_ids.new() as line:
+                line.partner_id = self.client
+            with form.activity_ids.new() as activity:
+                activity.name = "Hosting for a client"
+                activity.on_behalf_of_id = self.client
+        register = form.record
+        self.assertEqual(register.activity_ids.on_behalf_of_id, self.client)
