@@ -38,6 +38,7 @@ class GdprDpia(models.Model):
     _gdpr_identifier_sequence = "gdpr.dpia"
     _gdpr_locked_fields = (
         "activity_id",
+        "previous_id",
         "systematic_description",
         "necessity_proportionality",
         "data_subjects_views",
@@ -184,6 +185,15 @@ class GdprDpia(models.Model):
     )
 
     # Review (Art. 35(11))
+    previous_id = fields.Many2one(
+        "gdpr.dpia",
+        string="Reviews Assessment",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        help="The decided assessment this one reviews.",
+    )
     date_review = fields.Date(
         string="Review Date",
         tracking=True,
@@ -425,6 +435,63 @@ class GdprDpia(models.Model):
                     "decision_by_id": dpia.decision_by_id.id or self.env.user.id,
                 }
             )
+
+    def action_review(self):
+        """Start the review of a decided assessment (Art. 35(11)): a new
+        draft with its description, principles, risks and action plan, to
+        be assessed and decided again. The decided one stays as it was."""
+        self.ensure_one()
+        if self.state != "decided":
+            raise UserError(
+                _("Impact assessment %s is not decided: edit it instead.", self.name)
+            )
+        review = self.create(self._get_review_values())
+        self.message_post(
+            body=_("Review started in impact assessment %s.", review.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": review.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _get_review_values(self):
+        """The values of the draft that reviews this assessment. Extend to
+        carry other fields over."""
+        self.ensure_one()
+        fnames = (
+            "systematic_description",
+            "necessity_proportionality",
+            "data_subjects_views",
+            "action_plan",
+        )
+        return {
+            "activity_id": self.activity_id.id,
+            "previous_id": self.id,
+            "user_id": self.user_id.id,
+            **{fname: self[fname] for fname in fnames},
+            "dpo_id": self.dpo_id.id,
+            "risk_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "sequence": risk.sequence,
+                        "name": risk.name,
+                        "risk_type": risk.risk_type,
+                        "likelihood": risk.likelihood,
+                        "severity": risk.severity,
+                        "measures": risk.measures,
+                        "residual_likelihood": risk.residual_likelihood,
+                        "residual_severity": risk.residual_severity,
+                    },
+                )
+                for risk in self.risk_ids
+            ],
+        }
 
     def action_print(self):
         return self.env.ref("crm_gdpr.gdpr_dpia_report").report_action(self)
