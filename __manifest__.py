@@ -72,6 +72,14 @@
         "views/utm_source_views.xml",
         "views/mail_template_views.xml",
         "wizards/mail_compose_message_views.xml",
+        "data/gdpr_processor_agreement_data.xml",
+        "data/gdpr_dpia_data.xml",
+        "views/gdpr_processor_agreement_views.xml",
+        "views/gdpr_dpia_views.xml",
+        "report/gdpr_processor_agreement_reports.xml",
+        "report/gdpr_processor_agreement_templates.xml",
+        "report/gdpr_dpia_reports.xml",
+        "report/gdpr_dpia_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [
@@ -80,6 +88,8 @@
         "demo/gdpr_breach_demo.xml",
         "demo/gdpr_request_demo.xml",
         "demo/gdpr_information_demo.xml",
+        "demo/gdpr_processor_agreement_demo.xml",
+        "demo/gdpr_dpia_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -33,3 +33,10 @@ from . import gdpr_information_notice
 from . import gdpr_information_record
 from . import utm_source
 from . import mail_template
+from . import gdpr_evidence_line_mixin
+from . import gdpr_processor_controller
+from . import gdpr_processor_agreement
+from . import gdpr_processor_subprocessor
+from . import gdpr_processor_transfer
+from . import gdpr_dpia
+from . import gdpr_dpia_risk

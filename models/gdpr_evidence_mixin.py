@@ -17,6 +17,12 @@ and declares with class attributes what of it is evidence:
     computed or technical fields no client ever writes (not even at creation).
 ``_gdpr_copy_refused`` / ``_gdpr_unlink_refused``
     records are never duplicated / never deleted, by anybody.
+:meth:`_gdpr_evidence_records`
+    which records are evidence now (default: all of them). A record that
+    becomes evidence at a step of its life (a processor agreement once in
+    force, an impact assessment once decided) is free before it: the locked
+    fields and the refusal of copy and unlink apply to the records this hook
+    returns. The identifier and the technical fields hold for every record.
 ``_gdpr_append_only_chatter``
     messages, tracking values and attachments of the records are never
     edited or deleted, and nobody posts in another author's name (see
@@ -170,13 +176,13 @@ class GdprEvidenceMixin(models.AbstractModel):
         return res
 
     def copy(self, default=None):
-        if self._gdpr_copy_refused and self:
+        if self._gdpr_copy_refused and self._gdpr_evidence_records():
             raise UserError(
                 self.env._(
                     "%(model)s %(name)s is evidence and cannot be duplicated: "
                     "register a new one.",
                     model=self._gdpr_model_name(),
-                    name=self[:1].display_name,
+                    name=self._gdpr_evidence_records()[:1].display_name,
                 )
             )
         return super().copy(default=default)
@@ -186,7 +192,7 @@ class GdprEvidenceMixin(models.AbstractModel):
         # the context carries the uninstall flag, which an RPC client can
         # send; and mail.thread deletes the chatter before they run. An
         # uninstall drops the tables without deleting records one by one.
-        if self._gdpr_unlink_refused and self:
+        if self._gdpr_unlink_refused and self._gdpr_evidence_records():
             # The access rights first (officers without the right to delete
             # get Odoo's AccessError); ids that are no ids are the
             # framework's error, as on any model.
@@ -198,11 +204,26 @@ class GdprEvidenceMixin(models.AbstractModel):
             raise UserError(  # pylint: disable=no-raise-unlink
                 self._gdpr_unlink_refused_message()
             )
+        if self._gdpr_unlink_refused and self._gdpr_append_only_chatter and self:
+            # None of them is evidence yet (drafts): their chatter goes with
+            # them, as on any model.
+            with evidence_exception(self):
+                return super().unlink()
         return super().unlink()
 
     # ------------------------------------------------------------------
     # Hooks
     # ------------------------------------------------------------------
+    def _gdpr_evidence_records(self):
+        """The records of ``self`` that are evidence now: their locked fields
+        never change, they are never duplicated nor deleted.
+
+        Default: all of them. Override in a model whose records become
+        evidence at a step of their life, e.g. ``self.filtered(lambda r:
+        r.state != "draft")``; the state they had before the write decides.
+        """
+        return self
+
     def _gdpr_clean_context(self):
         """The context without the keys that switch the chatter off.
 
@@ -275,14 +296,15 @@ class GdprEvidenceMixin(models.AbstractModel):
                     model=self._gdpr_model_name(),
                 )
             )
+        locked = self._gdpr_evidence_records()
         for fname in self._gdpr_locked_fields:
             if fname in vals:
-                changed = self._gdpr_changes(fname, vals[fname])
+                changed = locked._gdpr_changes(fname, vals[fname])
                 if changed:
                     self._gdpr_raise_locked(changed[0], fname)
         for fname in self._gdpr_locked_once_set_fields:
             if fname in vals:
-                changed = self._gdpr_changes(fname, vals[fname]).filtered(fname)
+                changed = locked._gdpr_changes(fname, vals[fname]).filtered(fname)
                 if changed:
                     self._gdpr_raise_locked(changed[0], fname)
 

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .gdpr_input import is_blank
 
@@ -145,6 +145,41 @@ class GdprProcessingActivity(models.Model):
         string="Third-Country Transfers",
         copy=True,
     )
+    # Processor registers (Art. 30(2)(b)): on whose behalf
+    register_type = fields.Selection(related="register_id.register_type")
+    on_behalf_of_id = fields.Many2one(
+        "res.partner",
+        string="On Behalf of Controller",
+        tracking=True,
+        check_company=True,
+        help="In a processor's register: the controller on whose behalf this "
+        "category of processing is carried out (Art. 30(2)(b) GDPR).",
+    )
+    # Processors (Art. 28) and impact assessments (Art. 35)
+    processor_agreement_ids = fields.Many2many(
+        "gdpr.processor.agreement",
+        "gdpr_processor_agreement_activity_rel",
+        "activity_id",
+        "agreement_id",
+        string="Processor Agreements",
+        check_company=True,
+        help="The agreements with the processors this activity uses.",
+    )
+    dpia_ids = fields.One2many("gdpr.dpia", "activity_id", string="Impact Assessments")
+    dpia_count = fields.Integer(compute="_compute_dpia_count")
+    dpia_required = fields.Boolean(
+        string="DPIA Required",
+        compute="_compute_dpia_required",
+        search="_search_dpia_required",
+        help="The activity involves profiling or automated decisions, or "
+        "special categories of data: an impact assessment is required "
+        "(Art. 35(3)(a), (b) GDPR).",
+    )
+    dpia_missing = fields.Boolean(
+        string="DPIA Missing",
+        compute="_compute_dpia_count",
+        help="A DPIA is required and none is decided.",
+    )
     transfer_country_ids = fields.Many2many(
         "res.country",
         string="Third Countries",
@@ -170,6 +205,89 @@ class GdprProcessingActivity(models.Model):
 
     def _search_transfer_country_ids(self, operator, value):
         return [("transfer_ids.country_id", operator, value)]
+
+    @api.depends("automated_decision", "processes_special_categories")
+    def _compute_dpia_required(self):
+        for activity in self:
+            activity.dpia_required = bool(
+                activity.automated_decision or activity.processes_special_categories
+            )
+
+    def _search_dpia_required(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(
+                self.env._("Search “DPIA Required” with = or != and True or False.")
+            )
+        domain = [
+            "|",
+            ("automated_decision", "=", True),
+            ("processes_special_categories", "=", True),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.depends("dpia_ids.state", "dpia_required")
+    def _compute_dpia_count(self):
+        counts = {}
+        decided = set()
+        if self.ids:
+            for activity, state, count in self.env["gdpr.dpia"]._read_group(
+                [("activity_id", "in", self.ids)],
+                ["activity_id", "state"],
+                ["__count"],
+            ):
+                counts[activity.id] = counts.get(activity.id, 0) + count
+                if state == "decided":
+                    decided.add(activity.id)
+        for activity in self:
+            activity.dpia_count = counts.get(activity.id, 0)
+            activity.dpia_missing = (
+                activity.dpia_required and activity.id not in decided
+            )
+
+    @api.constrains("register_id", "on_behalf_of_id")
+    def _check_on_behalf_of(self):
+        for activity in self:
+            if activity.register_id.register_type == "processor" and not (
+                activity.on_behalf_of_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s is in a processor's register: "
+                        "give the controller on whose behalf it is carried out "
+                        "(Art. 30(2)(b) GDPR).",
+                        activity.name,
+                    )
+                )
+
+    def unlink(self):
+        self._gdpr_unlink_dpias()
+        return super().unlink()
+
+    def _gdpr_unlink_dpias(self):
+        """Delete the draft impact assessments of the activities; refuse when
+        one is decided (evidence, SPEC section 7)."""
+        dpias = self.env["gdpr.dpia"].search([("activity_id", "in", self.ids)])
+        decided = dpias.filtered(lambda dpia: dpia.state == "decided")
+        if decided:
+            raise UserError(
+                _(
+                    "Processing activity %s has a decided impact assessment: it "
+                    "is evidence and the activity is kept.",
+                    decided[0].activity_id.display_name,
+                )
+            )
+        dpias.unlink()
+
+    def action_view_dpias(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_dpia_action"
+        )
+        action["domain"] = [("activity_id", "=", self.id)]
+        action["context"] = {"default_activity_id": self.id}
+        return action
 
     @api.constrains(lambda self: self._get_limited_text_fields())
     def _check_text_length(self):

@@ -51,6 +51,18 @@ class GdprProcessingRegister(models.Model):
         "(YYYY/MM/DD/N).",
     )
     title = fields.Char(string="Register Name", tracking=True)
+    register_type = fields.Selection(
+        [
+            ("controller", "Controller (Art. 30(1))"),
+            ("processor", "Processor (Art. 30(2))"),
+        ],
+        required=True,
+        default="controller",
+        tracking=True,
+        help="A controller records its processing activities (Art. 30(1)); a "
+        "processor records the categories of processing carried out on "
+        "behalf of each controller (Art. 30(2)).",
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -121,6 +133,15 @@ class GdprProcessingRegister(models.Model):
         "register_id",
         string="Joint Controllers",
         copy=True,
+    )
+    processor_controller_ids = fields.One2many(
+        "gdpr.processor.controller",
+        "register_id",
+        string="Controllers on Whose Behalf",
+        copy=True,
+        help="In a processor's register: each controller on whose behalf the "
+        "processor acts, with its representative and data protection "
+        "officer (Art. 30(2)(a) GDPR).",
     )
     activity_ids = fields.One2many(
         "gdpr.processing.activity",
@@ -217,6 +238,10 @@ class GdprProcessingRegister(models.Model):
                     )
                 )
 
+    @api.constrains("register_type")
+    def _check_register_type(self):
+        self.activity_ids._check_on_behalf_of()
+
     @api.constrains(
         "controller_id",
         "controller_address_id",
@@ -260,6 +285,12 @@ class GdprProcessingRegister(models.Model):
         check_company_move(self, vals)
         check_readable_values(self, [vals], self._gdpr_partner_fields)
         return super().write(vals)
+
+    def unlink(self):
+        # The activities go with the register (cascade): their impact
+        # assessments first.
+        self.activity_ids._gdpr_unlink_dpias()
+        return super().unlink()
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

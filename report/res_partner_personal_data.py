@@ -117,9 +117,17 @@ class ReportPartnerPersonalData(models.AbstractModel):
     def _get_processing_activities(self):
         """Processing activities that concern CRM contacts.
 
-        Override to narrow or widen what the access report lists.
+        The controller's own: what the company does as a processor, on behalf
+        of other controllers (a processor's register, Art. 30(2)), is for
+        those controllers to answer. Override to narrow or widen what the
+        access report lists.
         """
         Activity = self.env["gdpr.processing.activity"]
         if not Activity.has_access("read"):
             return Activity
-        return Activity.search([("concerns_contacts", "=", True)])
+        return Activity.search(
+            [
+                ("concerns_contacts", "=", True),
+                ("register_id.register_type", "=", "controller"),
+            ]
+        )

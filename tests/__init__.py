@@ -15,3 +15,8 @@ from . import test_crm_gdpr_evidence_log
 from . import test_crm_gdpr_evidence_rpc
 from . import test_crm_gdpr_sales
 from . import test_crm_gdpr_sales_tour
+from . import test_gdpr_processor_agreement
+from . import test_gdpr_dpia
+from . import test_gdpr_processor_register
+from . import test_gdpr_processor_reports
+from . import test_crm_gdpr_processor_tour

@@ -149,6 +149,28 @@ class GdprReliabilityCommon(GdprCommon):
                 "user_id": cls.user_sales.id,
             }
         )
+        agreement = env["gdpr.processor.agreement"].create(
+            {"processor_id": giver.id, "subject": "Hosting"}
+        )
+        records["gdpr.processor.agreement"] = agreement
+        records["gdpr.processor.subprocessor"] = env[
+            "gdpr.processor.subprocessor"
+        ].create({"agreement_id": agreement.id, "partner_id": giver.id})
+        records["gdpr.processor.transfer"] = env["gdpr.processor.transfer"].create(
+            {
+                "agreement_id": agreement.id,
+                "country_id": cls.country_us.id,
+                "basis_id": cls.basis_scc.id,
+            }
+        )
+        records["gdpr.processor.controller"] = env["gdpr.processor.controller"].create(
+            {"register_id": register.id, "partner_id": giver.id}
+        )
+        dpia = env["gdpr.dpia"].create({"activity_id": activity.id})
+        records["gdpr.dpia"] = dpia
+        records["gdpr.dpia.risk"] = env["gdpr.dpia.risk"].create(
+            {"dpia_id": dpia.id, "name": "Leak", "likelihood": "2", "severity": "3"}
+        )
         # The evidence log of the company's consent and breach.
         records["gdpr.evidence.event"] = env["gdpr.evidence.event"].search(
             [("company_id", "=", company.id)], limit=1

@@ -76,6 +76,14 @@ ACCESS_MATRIX = {
     # Background jobs: read by their user (here the salesperson) and the
     # officers, written by the server only.
     "gdpr.bulk.job": {**REGISTER, "sales": "r", "officer": "r", "manager": "r"},
+    # Processors and impact assessments (SPEC 12): officers only; drafts may
+    # be deleted, agreements in force and decided assessments never.
+    "gdpr.processor.agreement": REGISTER,
+    "gdpr.processor.subprocessor": REGISTER,
+    "gdpr.processor.transfer": REGISTER,
+    "gdpr.processor.controller": REGISTER,
+    "gdpr.dpia": REGISTER,
+    "gdpr.dpia.risk": REGISTER,
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
@@ -145,6 +153,29 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "request_type": "access",
                 "date_received": "2026-01-06",
             },
+            "gdpr.processor.agreement": lambda: {"processor_id": cls.giver.id},
+            "gdpr.processor.subprocessor": lambda: {
+                "agreement_id": cls.records["gdpr.processor.agreement"].id,
+                "partner_id": cls.giver_2.id,
+            },
+            "gdpr.processor.transfer": lambda: {
+                "agreement_id": cls.records["gdpr.processor.agreement"].id,
+                "country_id": cls.env.ref("base.jp").id,
+                "basis_id": cls.basis_scc.id,
+            },
+            "gdpr.processor.controller": lambda: {
+                "register_id": cls.records["gdpr.processing.register"].id,
+                "partner_id": cls.giver_2.id,
+            },
+            "gdpr.dpia": lambda: {
+                "activity_id": cls.records["gdpr.processing.activity"].id
+            },
+            "gdpr.dpia.risk": lambda: {
+                "dpia_id": cls.records["gdpr.dpia"].id,
+                "name": "Loss",
+                "likelihood": "1",
+                "severity": "1",
+            },
             "gdpr.consent.bulk.grant": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.consent.bulk.withdraw": lambda: {"partner_ids": [cls.giver.id]},
             "gdpr.evidence.event": lambda: {
@@ -180,6 +211,12 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.transfer": {"details": "Signed SCC 2021"},
             "gdpr.breach": {"records_count": 7},
             "gdpr.request": {"description": "A copy of my data, please"},
+            "gdpr.processor.agreement": {"subject": "Hosting and backups"},
+            "gdpr.processor.subprocessor": {"service": "Backups"},
+            "gdpr.processor.transfer": {"details": "SCC 2021, module 3"},
+            "gdpr.processor.controller": {"agreement_reference": "DPA 1"},
+            "gdpr.dpia": {"action_plan": "Encrypt the backups"},
+            "gdpr.dpia.risk": {"measures": "Encryption"},
             "gdpr.consent.bulk.grant": {"date_given": "2026-01-01"},
             "gdpr.consent.bulk.grant.line": {"to_create": True},
             "gdpr.consent.bulk.withdraw": {"date_withdrawn": "2026-01-01"},

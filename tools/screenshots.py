@@ -83,6 +83,18 @@ SCREENS = [
         "crm.crm_case_19",
         None,
     ),
+    (
+        "processor_agreement_form",
+        "action-crm_gdpr.gdpr_processor_agreement_action",
+        "crm_gdpr.gdpr_processor_agreement_demo",
+        "subprocessing",
+    ),
+    (
+        "dpia_form",
+        "action-crm_gdpr.gdpr_dpia_action",
+        "crm_gdpr.gdpr_dpia_demo",
+        "risks",
+    ),
 ]
 # (file name, XML id of a demo lead, XML id of a mail template of a consent
 #  category): the e-mail composer opened on the lead with the template.
@@ -114,6 +126,16 @@ PRINTOUTS = [
         "request_response_pdf",
         "crm_gdpr.gdpr_request_report_response",
         "crm_gdpr.gdpr_request_access_demo",
+    ),
+    (
+        "processor_agreement_pdf",
+        "crm_gdpr.gdpr_processor_agreement_report",
+        "crm_gdpr.gdpr_processor_agreement_demo",
+    ),
+    (
+        "dpia_pdf",
+        "crm_gdpr.gdpr_dpia_report",
+        "crm_gdpr.gdpr_dpia_demo",
     ),
 ]
 

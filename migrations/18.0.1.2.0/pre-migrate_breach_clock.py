@@ -5,10 +5,11 @@
   job notes each overdue breach once), before the ORM adds it: the upgrade
   computes nothing and leaves the breaches untouched (their rows are evidence).
 - The job's ``ir.cron`` is ``noupdate``: a database of 18.0.1.0.x or
-  18.0.1.1.0 keeps the code of the first version, ``model._cron_flag_overdue()``, a method that is
-  gone. The call is pointed at the mixin's job, ``_cron_post_overdue()``;
-  whatever else an administrator changed in the job (its schedule, whether it
-  is active) stays.
+  18.0.1.1.0 keeps the code of the first version,
+  ``model._cron_flag_overdue()``, a method that is gone. The call is
+  pointed at the mixin's job, ``_cron_post_overdue()``; whatever else an
+  administrator changed in the job (its schedule, whether it is active)
+  stays.
 """
 
 from odoo.tools import SQL

@@ -1,0 +1,589 @@
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from .gdpr_input import check_company_move, check_input_values
+
+_logger = logging.getLogger(__name__)
+
+# The processor's reminder falls due this long before the end date.
+REMINDER_ADVANCE = timedelta(days=30)
+# States in which the agreement is evidence (SPEC section 7): it was in force.
+EVIDENCE_STATES = ("in_force", "expired", "terminated")
+# Allowed changes of state; expiry is the daily job's (or the officer's) once
+# the end date has passed.
+TRANSITIONS = {
+    "draft": ("in_force",),
+    "in_force": ("expired", "terminated"),
+}
+# Art. 28(3)(a)-(h) GDPR: what the contract stipulates, as a checklist.
+CLAUSE_FIELDS = (
+    "clause_a_instructions",
+    "clause_b_confidentiality",
+    "clause_c_security",
+    "clause_d_subprocessors",
+    "clause_e_data_subject_rights",
+    "clause_f_controller_obligations",
+    "clause_g_deletion_return",
+    "clause_h_audits",
+)
+TEXT_FIELDS = (
+    "subject",
+    "duration",
+    "nature_purpose",
+    "data_categories",
+    "data_subject_categories",
+    "security_measures",
+    "termination_reason",
+    "notes",
+)
+
+
+class GdprProcessorAgreement(models.Model):
+    _name = "gdpr.processor.agreement"
+    _description = "GDPR Processor Agreement"
+    # gdpr.deadline.mixin before mail.thread: the reminder is scheduled once
+    # mail.thread has created the record.
+    _inherit = [
+        "gdpr.evidence.mixin",
+        "gdpr.deadline.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _order = "date_signed desc, id desc"
+    _check_company_auto = True
+
+    # Evidence once in force (SPEC section 7, see gdpr.evidence.mixin)
+    _gdpr_identifier_field = "name"
+    _gdpr_identifier_sequence = "gdpr.processor.agreement"
+    _gdpr_locked_fields = (
+        "processor_id",
+        "date_signed",
+        "date_end",
+        "subject",
+        "duration",
+        "nature_purpose",
+        "data_categories",
+        "data_subject_categories",
+        "subprocessing_authorisation",
+        "security_measures",
+        "document",
+        "document_name",
+        "company_id",
+        *CLAUSE_FIELDS,
+    )
+    _gdpr_technical_fields = ("overdue_notified",)
+    _gdpr_copy_refused = True
+    _gdpr_unlink_refused = True
+    _gdpr_append_only_chatter = True
+
+    # The end-date reminder (gdpr.deadline.mixin)
+    _gdpr_deadline_field = "date_end"
+    _gdpr_reminder_activity_type = (
+        "crm_gdpr.mail_activity_type_gdpr_processor_agreement_end"
+    )
+    _gdpr_reminder_advance = REMINDER_ADVANCE
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        tracking=True,
+        default=lambda self: _("New"),
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.company,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        check_company=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        help="Gets the reminder before the end date.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("in_force", "In Force"),
+            ("expired", "Expired"),
+            ("terminated", "Terminated"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+
+    # The parties and the dates
+    processor_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="The processor acting on behalf of the controller (Art. 28 GDPR).",
+    )
+    date_signed = fields.Date(string="Signed On", tracking=True)
+    date_end = fields.Date(
+        string="End Date",
+        tracking=True,
+        help="Empty for an agreement of indefinite duration. The responsible "
+        "person is reminded a month before; the daily job expires the "
+        "agreement the day after.",
+    )
+    date_terminated = fields.Date(string="Terminated On", tracking=True)
+    termination_reason = fields.Text(string="Reason for Termination", tracking=True)
+
+    # Art. 28(3), first sentence: what the contract sets out
+    subject = fields.Text(string="Subject-Matter", tracking=True)
+    duration = fields.Text(string="Duration of the Processing", tracking=True)
+    nature_purpose = fields.Text(string="Nature and Purpose", tracking=True)
+    data_categories = fields.Text(string="Types of Personal Data", tracking=True)
+    data_subject_categories = fields.Text(
+        string="Categories of Data Subjects", tracking=True
+    )
+    security_measures = fields.Text(
+        tracking=True,
+        help="The technical and organisational measures the processor takes "
+        "(Art. 28(3)(c), 32 GDPR).",
+    )
+    notes = fields.Text(tracking=True)
+
+    # Art. 28(3)(a)-(h): the clauses of the contract
+    clause_a_instructions = fields.Boolean(
+        string="(a) Documented Instructions",
+        tracking=True,
+        help="Art. 28(3)(a): processes the data only on documented instructions "
+        "from the controller, including with regard to transfers to a third "
+        "country.",
+    )
+    clause_b_confidentiality = fields.Boolean(
+        string="(b) Confidentiality",
+        tracking=True,
+        help="Art. 28(3)(b): persons authorised to process the data are bound "
+        "by confidentiality.",
+    )
+    clause_c_security = fields.Boolean(
+        string="(c) Security of Processing",
+        tracking=True,
+        help="Art. 28(3)(c): takes all measures required by Art. 32.",
+    )
+    clause_d_subprocessors = fields.Boolean(
+        string="(d) Sub-Processors",
+        tracking=True,
+        help="Art. 28(3)(d): respects the conditions of Art. 28(2) and (4) for "
+        "engaging another processor.",
+    )
+    clause_e_data_subject_rights = fields.Boolean(
+        string="(e) Assistance with Data-Subject Rights",
+        tracking=True,
+        help="Art. 28(3)(e): assists the controller in responding to requests "
+        "of data subjects (Chapter III).",
+    )
+    clause_f_controller_obligations = fields.Boolean(
+        string="(f) Assistance with Art. 32–36",
+        tracking=True,
+        help="Art. 28(3)(f): assists the controller with security, breach "
+        "notification, impact assessments and prior consultation.",
+    )
+    clause_g_deletion_return = fields.Boolean(
+        string="(g) Deletion or Return",
+        tracking=True,
+        help="Art. 28(3)(g): deletes or returns all the personal data at the "
+        "end of the services.",
+    )
+    clause_h_audits = fields.Boolean(
+        string="(h) Information and Audits",
+        tracking=True,
+        help="Art. 28(3)(h): makes available all information necessary to "
+        "demonstrate compliance and allows for audits and inspections.",
+    )
+    clauses_complete = fields.Boolean(
+        string="All Art. 28(3) Clauses",
+        compute="_compute_clauses_complete",
+        store=True,
+    )
+    missing_clauses = fields.Text(
+        compute="_compute_missing_clauses",
+        help="The clauses of Art. 28(3)(a)–(h) GDPR the agreement does not stipulate.",
+    )
+
+    # Sub-processing (Art. 28(2), (4)) and transfers (Chapter V)
+    subprocessing_authorisation = fields.Selection(
+        [
+            ("none", "Not allowed"),
+            ("specific", "Specific authorisation"),
+            ("general", "General authorisation"),
+        ],
+        string="Sub-Processing",
+        default="none",
+        required=True,
+        tracking=True,
+        help="Art. 28(2): the processor engages another processor only with the "
+        "prior specific or general written authorisation of the controller; "
+        "under a general authorisation it informs the controller of changes.",
+    )
+    subprocessor_ids = fields.One2many(
+        "gdpr.processor.subprocessor",
+        "agreement_id",
+        string="Sub-Processors",
+    )
+    transfer_ids = fields.One2many(
+        "gdpr.processor.transfer",
+        "agreement_id",
+        string="Third-Country Transfers",
+    )
+    missing_transfer_country_ids = fields.Many2many(
+        "res.country",
+        string="Third Countries Without a Basis",
+        compute="_compute_missing_transfer_country_ids",
+        help="Third countries where a sub-processor processes the data and "
+        "for which no transfer basis is given.",
+    )
+
+    # The signed document and what the agreement serves
+    document = fields.Binary(string="Signed Document", attachment=False)
+    document_name = fields.Char()
+    processing_activity_ids = fields.Many2many(
+        "gdpr.processing.activity",
+        "gdpr_processor_agreement_activity_rel",
+        "agreement_id",
+        "activity_id",
+        string="Processing Activities",
+        check_company=True,
+        tracking=True,
+        help="The processing activities of the register this agreement serves.",
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "The agreement reference must be unique per company.",
+        ),
+    ]
+
+    @api.depends(*CLAUSE_FIELDS)
+    def _compute_clauses_complete(self):
+        for agreement in self:
+            agreement.clauses_complete = all(agreement[f] for f in CLAUSE_FIELDS)
+
+    @api.depends(*CLAUSE_FIELDS)
+    def _compute_missing_clauses(self):
+        for agreement in self:
+            agreement.missing_clauses = "\n".join(
+                self._fields[fname]._description_string(self.env)
+                for fname in CLAUSE_FIELDS
+                if not agreement[fname]
+            )
+
+    @api.depends("subprocessor_ids.country_id", "transfer_ids.country_id")
+    def _compute_missing_transfer_country_ids(self):
+        eea = self.env["gdpr.transfer"]._get_eea_countries()
+        for agreement in self:
+            agreement.missing_transfer_country_ids = (
+                agreement.subprocessor_ids.country_id
+                - eea
+                - agreement.transfer_ids.country_id
+            )
+
+    def _compute_display_name(self):
+        for agreement in self:
+            agreement.display_name = (
+                f"{agreement.name} - {agreement.processor_id.name}"
+                if agreement.processor_id
+                else agreement.name
+            )
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("state", "date_signed", "date_end", "date_terminated")
+    def _check_dates(self):
+        today = fields.Date.context_today(self)
+        for agreement in self:
+            if agreement.date_signed and agreement.date_signed > today:
+                raise ValidationError(
+                    _("Agreement %s cannot be signed in the future.", agreement.name)
+                )
+            if (
+                agreement.date_signed
+                and agreement.date_end
+                and agreement.date_end < agreement.date_signed
+            ):
+                raise ValidationError(
+                    _(
+                        "Agreement %s cannot end before it is signed.",
+                        agreement.name,
+                    )
+                )
+            if agreement.state in EVIDENCE_STATES and not agreement.date_signed:
+                raise ValidationError(
+                    _(
+                        "Agreement %s is in force only once signed: give the "
+                        "date of signature.",
+                        agreement.name,
+                    )
+                )
+            if agreement.state == "terminated":
+                if not agreement.date_terminated:
+                    raise ValidationError(
+                        _(
+                            "Give the date agreement %s was terminated on.",
+                            agreement.name,
+                        )
+                    )
+                if (
+                    agreement.date_terminated > today
+                    or agreement.date_terminated < agreement.date_signed
+                ):
+                    raise ValidationError(
+                        _(
+                            "Agreement %s is terminated between its signature "
+                            "and today.",
+                            agreement.name,
+                        )
+                    )
+            elif agreement.date_terminated and agreement.state != "in_force":
+                raise ValidationError(
+                    _(
+                        "Agreement %s is not terminated: it has no termination date.",
+                        agreement.name,
+                    )
+                )
+            if agreement.state == "expired" and not (
+                agreement.date_end and agreement.date_end < today
+            ):
+                raise ValidationError(
+                    _(
+                        "Agreement %s expires only after its end date.",
+                        agreement.name,
+                    )
+                )
+
+    @api.constrains("state", "subprocessing_authorisation")
+    def _check_in_force(self):
+        for agreement in self.filtered(lambda a: a.state in EVIDENCE_STATES):
+            if agreement.subprocessor_ids and (
+                agreement.subprocessing_authorisation == "none"
+            ):
+                raise ValidationError(
+                    _(
+                        "Agreement %s lists sub-processors: choose the "
+                        "controller's authorisation for sub-processing "
+                        "(Art. 28(2) GDPR).",
+                        agreement.name,
+                    )
+                )
+            if agreement.missing_transfer_country_ids:
+                raise ValidationError(
+                    _(
+                        "Agreement %(name)s: a sub-processor processes the data in "
+                        "%(countries)s; give the transfer basis under GDPR "
+                        "Chapter V for each third country.",
+                        name=agreement.name,
+                        countries=", ".join(
+                            agreement.missing_transfer_country_ids.mapped("name")
+                        ),
+                    )
+                )
+
+    @api.constrains(*TEXT_FIELDS)
+    def _check_text_length(self):
+        for agreement in self:
+            for fname in TEXT_FIELDS:
+                if len(agreement[fname] or "") > 10000:
+                    raise ValidationError(
+                        _(
+                            "“%(field)s” of agreement %(name)s is longer than "
+                            "%(max)s characters.",
+                            field=self._fields[fname]._description_string(self.env),
+                            name=agreement.name,
+                            max=10000,
+                        )
+                    )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_input_values(self, vals)
+            if vals.get("state", "draft") != "draft":
+                raise UserError(
+                    _(
+                        "A processor agreement is registered as a draft, then "
+                        "put in force."
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_input_values(self, vals)
+        check_company_move(self, vals)
+        if "state" in vals:
+            self._check_transition(vals["state"])
+        return super().write(vals)
+
+    def _check_transition(self, state):
+        """Refuse a change of state that the life of an agreement never takes:
+        draft → in force → expired or terminated."""
+        if not state:
+            raise ValidationError(_("The state of a processor agreement is required."))
+        for agreement in self:
+            if agreement.state == state:
+                continue
+            if state not in TRANSITIONS.get(agreement.state, ()):
+                raise UserError(
+                    _(
+                        "Agreement %(name)s cannot go from “%(from)s” to “%(to)s”: "
+                        "once in force it is evidence; a new agreement is "
+                        "registered instead.",
+                        name=agreement.name,
+                        **{
+                            "from": dict(
+                                self._fields["state"]._description_selection(self.env)
+                            )[agreement.state],
+                            "to": dict(
+                                self._fields["state"]._description_selection(self.env)
+                            ).get(state, str(state)[:50]),
+                        },
+                    )
+                )
+
+    def _gdpr_check_evidence_write(self, vals):
+        super()._gdpr_check_evidence_write(vals)
+        # The termination is evidence once the agreement is terminated.
+        ended = self.filtered(lambda a: a.state in ("expired", "terminated"))
+        for fname in ("date_terminated", "termination_reason"):
+            if fname in vals:
+                changed = ended._gdpr_changes(fname, vals[fname])
+                if changed:
+                    self._gdpr_raise_locked(changed[0], fname)
+        return None
+
+    def _gdpr_evidence_records(self):
+        return self.filtered(lambda agreement: agreement.state in EVIDENCE_STATES)
+
+    def _gdpr_unlink_refused_message(self):
+        return _(
+            "A processor agreement that was in force is evidence (Art. 5(2), "
+            "28 GDPR) and is never deleted; only drafts are."
+        )
+
+    # ------------------------------------------------------------------
+    # The end date (gdpr.deadline.mixin hooks)
+    # ------------------------------------------------------------------
+    def _gdpr_deadline_open_domain(self):
+        return [("state", "=", "in_force")]
+
+    @api.model
+    def _gdpr_deadline_depends(self):
+        return ["date_end", "state", "user_id"]
+
+    def _gdpr_reminder_user(self):
+        self.ensure_one()
+        return self.user_id or self.env.user
+
+    def _gdpr_reminder_summary(self):
+        self.ensure_one()
+        return _(
+            "Processor agreement %(name)s ends on %(date)s",
+            name=self.name,
+            date=format_date(self.env, self.date_end),
+        )
+
+    def _gdpr_reminder_feedback(self):
+        return _("Agreement no longer in force.")
+
+    def _gdpr_overdue_message(self):
+        self.ensure_one()
+        return _(
+            "The agreement ended on %s: it has expired.",
+            format_date(self.env, self.date_end),
+        )
+
+    @api.model
+    def _cron_expire(self):
+        """Expire the agreements in force whose end date has passed, with a
+        note on each. One that fails is logged and skipped (see
+        :meth:`_cron_post_overdue`). Returns the agreements expired."""
+        self._cron_post_overdue()
+        expired = self.browse()
+        for agreement in self.search([("is_overdue", "=", True)]):
+            try:
+                with self.env.cr.savepoint():
+                    agreement.write({"state": "expired"})
+                    self.env.flush_all()
+            except Exception:
+                _logger.exception(
+                    "gdpr.processor.agreement %s: could not expire", agreement.id
+                )
+                self.env.invalidate_all()
+                continue
+            expired |= agreement
+        return expired
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """Put the agreement in force: it becomes evidence."""
+        for agreement in self:
+            if agreement.state != "draft":
+                raise UserError(_("Agreement %s is not a draft.", agreement.name))
+            if agreement.date_end and agreement.date_end < fields.Date.context_today(
+                self
+            ):
+                raise UserError(
+                    _(
+                        "Agreement %s has already ended: it cannot be put in force.",
+                        agreement.name,
+                    )
+                )
+        self.write({"state": "in_force"})
+
+    def action_terminate(self):
+        """Terminate the agreement in force, on the termination date given
+        (default: today)."""
+        for agreement in self:
+            if agreement.state != "in_force":
+                raise UserError(_("Agreement %s is not in force.", agreement.name))
+            agreement.write(
+                {
+                    "state": "terminated",
+                    "date_terminated": agreement.date_terminated
+                    or fields.Date.context_today(self),
+                }
+            )
+
+    def _get_clause_rows(self):
+        """(label, explanation, stipulated) of each Art. 28(3) clause, for
+        the printout."""
+        self.ensure_one()
+        return [
+            (
+                self._fields[fname]._description_string(self.env),
+                self._fields[fname]._description_help(self.env),
+                self[fname],
+            )
+            for fname in CLAUSE_FIELDS
+        ]
+
+    def action_print(self):
+        return self.env.ref("crm_gdpr.gdpr_processor_agreement_report").report_action(
+            self
+        )
