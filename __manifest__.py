@@ -9,6 +9,8 @@
     "depends": [
         "crm",
         "privacy_lookup",
+        # web.frontend_layout of the public pages (SPEC section 10)
+        "portal",
     ],
     "data": [
         "security/crm_gdpr_security.xml",
@@ -63,6 +65,12 @@
         "views/gdpr_request_views.xml",
         "report/gdpr_request_reports.xml",
         "report/gdpr_request_templates.xml",
+        "data/mail_template_data.xml",
+        "data/gdpr_consent_request_cron_data.xml",
+        "views/gdpr_consent_request_views.xml",
+        "wizards/gdpr_consent_request_wizard_views.xml",
+        "wizards/gdpr_consent_withdraw_import_views.xml",
+        "views/gdpr_public_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [

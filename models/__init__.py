@@ -14,6 +14,8 @@ from . import gdpr_joint_controller
 from . import gdpr_processing_activity
 from . import gdpr_transfer
 from . import gdpr_consent
+from . import gdpr_consent_request
+from . import mail_blacklist
 from . import res_partner
 from . import crm_lead
 from . import gdpr_breach

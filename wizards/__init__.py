@@ -6,3 +6,5 @@ from . import privacy_lookup_wizard_line
 from . import base_partner_merge_automatic_wizard
 from . import privacy_lookup_wizard
 from . import gdpr_access_report_wizard
+from . import gdpr_consent_request_wizard
+from . import gdpr_consent_withdraw_import
