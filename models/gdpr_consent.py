@@ -1340,7 +1340,7 @@ class GdprConsent(models.Model):
             return self.browse()
         # The contact value is the giver's e-mail as typed ("Anna
         # <anna@example.com>" too): compared by its address, in one query.
-        self.env.flush_model(["state", "text_id", "contact_channel_id"])
+        self.flush_model(["state", "text_id", "contact_channel_id", "contact_value"])
         self.env.cr.execute(
             SQL(
                 """
