@@ -43,9 +43,7 @@ class GdprPublicController(http.Controller):
         # sudo: the public visitor reads the one partner the signed link
         # names (checked just below) and nothing else.
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
-        company = (
-            request.env["res.company"].sudo().browse(_to_int(company_id)).exists()
-        )
+        company = request.env["res.company"].sudo().browse(_to_int(company_id)).exists()
         if (
             not partner
             or not company

@@ -213,7 +213,10 @@ class TestGdprPreferencePage(GdprSelfServiceCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("your consent is recorded", response.text)
         given = self.env["gdpr.consent"].search(
-            [("partner_id", "=", self.partner.id), ("text_id", "=", self.text_newsletter.id)]
+            [
+                ("partner_id", "=", self.partner.id),
+                ("text_id", "=", self.text_newsletter.id),
+            ]
         )
         self.assertEqual(len(given), 1)
         self.assertEqual(
@@ -364,7 +367,9 @@ class TestGdprConsentRequest(GdprSelfServiceCommon):
         self.assertIn("This link has expired", page.text)
         self.assertNotIn("o_gdpr_confirm", page.text)
         path = f"/gdpr/consent/{request.id}/{request._gdpr_token()}"
-        self._post(f"{path}/confirm", {"csrf_token": self._csrf(self._get(self._url()))})
+        self._post(
+            f"{path}/confirm", {"csrf_token": self._csrf(self._get(self._url()))}
+        )
         request.invalidate_recordset()
         self.assertEqual(request.state, "expired")
         self.assertFalse(request.consent_ids)

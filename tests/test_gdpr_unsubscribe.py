@@ -54,9 +54,7 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
         self.assertEqual(self.consent_other.state, "withdrawn")
 
     def test_reactivated_entry_withdraws(self):
-        entry = self.env["mail.blacklist"].create(
-            {"email": "nobody@example.com"}
-        )
+        entry = self.env["mail.blacklist"].create({"email": "nobody@example.com"})
         entry.action_archive()
         self.partner.email = "anna@example.com"
         entry.write({"email": "anna@example.com"})

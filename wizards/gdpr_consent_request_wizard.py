@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 
 
 class GdprConsentRequestWizard(models.TransientModel):
-    """"Ask for consent by e-mail" on one or many contacts and leads."""
+    """ "Ask for consent by e-mail" on one or many contacts and leads."""
 
     _name = "gdpr.consent.request.wizard"
     _description = "GDPR: Ask for Consent by E-mail"
@@ -14,8 +14,7 @@ class GdprConsentRequestWizard(models.TransientModel):
         string="Consent Texts",
         required=True,
         domain="[('date_start', '<=', context_today().strftime('%Y-%m-%d'))]",
-        help="The texts the person is asked to confirm; the mail shows their "
-        "wording.",
+        help="The texts the person is asked to confirm; the mail shows their wording.",
     )
 
     @api.model
@@ -35,9 +34,7 @@ class GdprConsentRequestWizard(models.TransientModel):
         requests, skipped = self.env["gdpr.consent.request"]._gdpr_ask(
             self.partner_ids, self.lead_ids, self.text_ids
         )
-        message = self.env._(
-            "%(count)s consent request(s) sent.", count=len(requests)
-        )
+        message = self.env._("%(count)s consent request(s) sent.", count=len(requests))
         if skipped:
             message += " " + self.env._(
                 "Without an e-mail address, not asked: %s", ", ".join(skipped)

@@ -27,7 +27,7 @@ class GdprConsentWithdrawImport(models.TransientModel):
     _name = "gdpr.consent.withdraw.import"
     _description = "GDPR: Import of Unsubscribed Addresses"
 
-    file = fields.Binary(string="File", help="CSV or XLSX export of the addresses.")
+    file = fields.Binary(help="CSV or XLSX export of the addresses.")
     filename = fields.Char()
     pasted = fields.Text(
         string="Pasted Addresses", help="Addresses separated by new lines, commas or ;"
@@ -126,7 +126,9 @@ class GdprConsentWithdrawImport(models.TransientModel):
         if rows:
             column, has_header = self._gdpr_email_column(rows)
             values.extend(
-                row[column] for row in rows[1 if has_header else 0 :] if len(row) > column
+                row[column]
+                for row in rows[1 if has_header else 0 :]
+                if len(row) > column
             )
         if self.pasted:
             values.extend(PASTED_SEPARATORS.split(self.pasted))
