@@ -356,7 +356,9 @@ class GdprConsent(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        ondelete="restrict",
+        # The request is the mail that asked, erasable with the person (the
+        # privacy lookup): the confirmation itself stays on the consent.
+        ondelete="set null",
         help="The e-mail request (double opt-in) the person confirmed.",
     )
     withdrawn_at = fields.Datetime(
@@ -1134,7 +1136,6 @@ class GdprConsent(models.Model):
                         confirmed_user_agent=keyed(
                             salt, values["confirmed_user_agent"]
                         ),
-                        request=values["request_id"],
                     )
                 if values["withdrawn_at"]:
                     result[rid].update(
@@ -1168,7 +1169,6 @@ class GdprConsent(models.Model):
             "source",
             "source_company",
             "confirmed_at",
-            "request",
         )
 
     @api.model

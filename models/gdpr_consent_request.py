@@ -122,16 +122,6 @@ class GdprConsentRequest(models.Model):
         check_input_values(self, vals)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(request.state != "draft" for request in self):
-            raise UserError(
-                self.env._(
-                    "A consent request that was sent is the record of what the "
-                    "person was asked: it cannot be deleted."
-                )
-            )
-
     # ------------------------------------------------------------------
     # Asking
     # ------------------------------------------------------------------
@@ -157,6 +147,8 @@ class GdprConsentRequest(models.Model):
         e-mail address are skipped. The caller must read the givers and texts.
         """
         for records in (partners, leads, texts):
+            # In the caller's environment (records may come with another).
+            records = self.env[records._name].browse(records.ids)
             if records and records._filtered_access("read") != records:
                 raise AccessError(
                     self.env._(
