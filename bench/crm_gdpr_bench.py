@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import dev  # noqa: E402  (tools/dev.py: databases, addons path, PostgreSQL)
 import measure_status  # noqa: E402  (bench/measure_status.py)
 from measure_evidence import evidence_rows, measure_evidence  # noqa: E402
+from measure_selfservice import measure_selfservice, selfservice_rows  # noqa: E402
 
 DB_PREFIX = "crm_gdpr_bench_run"
 OCA_DIR = dev.BUILD / "bench" / "oca"
@@ -53,6 +54,9 @@ SIZES = {
     "breaches": 50,
     "evidence_consents": 20_000,
     "evidence_events": 100_000,
+    "ask_partners": 10_000,
+    "blacklist_addresses": 10_000,
+    "import_lines": 50_000,
 }
 
 
@@ -391,6 +395,7 @@ def format_table(res):  # noqa: C901  (one row per figure)
                 f"{breach['wkhtmltopdf_peak_mb']:.0f} MB",
             )
     evidence_rows(res, row)
+    selfservice_rows(res, row)
     mach = res["machine"]
     head = (
         f"crm_gdpr benchmark, {res['date']}, Odoo {res['odoo']}, "
@@ -452,6 +457,7 @@ def cmd_measure(args):
         "status": measure_status.measure_status,
         "pdf": measure_pdf,
         "evidence": measure_evidence,
+        "selfservice": measure_selfservice,
     }
     result = part[args.part](registry, sizes)
     Path(args.out).write_text(json.dumps(result, indent=2))
@@ -945,10 +951,14 @@ def main():
     )
     run.add_argument("--reuse", action="store_true", help="(dev) reuse a kept db")
     run.add_argument(
-        "--parts", default="grant,status,pdf,evidence", help="(dev) measurements"
+        "--parts",
+        default="grant,status,pdf,evidence,selfservice",
+        help="(dev) measurements",
     )
     measure = sub.add_parser("measure", help="one measurement (internal)")
-    measure.add_argument("part", choices=("grant", "status", "pdf", "evidence"))
+    measure.add_argument(
+        "part", choices=("grant", "status", "pdf", "evidence", "selfservice")
+    )
     measure.add_argument("--db", required=True)
     measure.add_argument("--addons-path", required=True)
     measure.add_argument("--out", required=True)

@@ -1378,7 +1378,7 @@ class GdprConsent(models.Model):
             consents.action_withdraw(reason=reason)
         consents._message_log_batch(
             bodies={
-                consent.id: _(
+                consent.id: self.env._(
                     "Withdrawn: %s was put on the email blacklist.",
                     consent.contact_value,
                 )

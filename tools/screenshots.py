@@ -96,6 +96,16 @@ PRINTOUTS = [
 ]
 
 
+# The public pages (SPEC section 10), as the person sees them on a phone:
+# (file name, "preferences" or "request").
+PUBLIC_PAGES = [
+    ("preferences_page", "preferences"),
+    ("consent_confirmation_page", "request"),
+]
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+# The demo person whose pages are captured.
+PUBLIC_PARTNER = "base.res_partner_12"
+
 # ---------------------------------------------------------------------------
 # Odoo over JSON-RPC
 # ---------------------------------------------------------------------------
@@ -284,6 +294,76 @@ def capture_screen(browser, odoo, name, action_path, record_id, page):
     return path
 
 
+def public_urls(odoo, lang):
+    """The signed links of the demo person's preference page and of a new
+    consent request (the HMAC of the database secret, as the mails carry)."""
+    import hashlib  # noqa: PLC0415
+    import hmac  # noqa: PLC0415
+
+    secret = odoo.call("ir.config_parameter", "get_param", "database.secret")
+
+    def sign(scope, message):
+        return hmac.new(
+            secret.encode(), repr((scope, message)).encode(), hashlib.sha256
+        ).hexdigest()
+
+    partner_id = odoo.record_id(PUBLIC_PARTNER)
+    company_id = odoo.call("res.company", "search", [], limit=1)[0]
+    odoo.call("res.partner", "write", [partner_id], {"lang": lang})
+    newsletter = odoo.record_id("crm_gdpr.gdpr_consent_text_newsletter")
+    profiling = odoo.record_id("crm_gdpr.gdpr_consent_text_profiling")
+    odoo.call("gdpr.consent.text", "write", [newsletter, profiling], {"public": True})
+    wizard = odoo.call(
+        "gdpr.consent.request.wizard",
+        "create",
+        {"partner_ids": [(6, 0, [partner_id])], "text_ids": [(6, 0, [profiling])]},
+    )
+    odoo.call("gdpr.consent.request.wizard", "action_send", [wizard])
+    request_id = odoo.call(
+        "gdpr.consent.request",
+        "search",
+        [("partner_id", "=", partner_id)],
+        limit=1,
+        order="id desc",
+    )[0]
+    token = sign("crm_gdpr-preferences", (partner_id, company_id))
+    return {
+        "preferences": f"{odoo.url}/gdpr/preferences/{partner_id}/{token}"
+        f"?company_id={company_id}",
+        "request": f"{odoo.url}/gdpr/consent/{request_id}/"
+        + sign("crm_gdpr-consent-request", request_id),
+    }
+
+
+def capture_public_page(browser, name, url):
+    """A public page on a phone screen, as the person sees it."""
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=PHONE_WIDTH,
+        height=PHONE_HEIGHT,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    try:
+        browser.send("Page.navigate", url=url)
+        browser.wait_for(
+            "!!document.querySelector('.o_gdpr_public') && "
+            "document.readyState === 'complete'"
+        )
+        time.sleep(1.5)
+        path = DOCS / f"{name}.png"
+        browser.screenshot(path)
+    finally:
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+    return path
+
+
 def capture_printout(odoo, name, report_xmlid, record_id):
     report_id = odoo.record_id(report_xmlid)
     report_name = odoo.call("ir.actions.report", "read", [report_id], ["report_name"])[
@@ -414,6 +494,10 @@ def main():
                     browser, odoo, name + suffix, action_path, record_id, page
                 )
             )
+            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+        urls = public_urls(odoo, args.lang)
+        for name, page in PUBLIC_PAGES:
+            saved.append(capture_public_page(browser, name + suffix, urls[page]))
             dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
         for name, report_xmlid, xmlid in PRINTOUTS:
             record_id = odoo.record_id(xmlid)
