@@ -1,7 +1,9 @@
+import contextvars
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_input import check_input_values
@@ -11,6 +13,30 @@ from .gdpr_input import check_input_values
 DEFAULT_VALIDITY_DAYS = 30
 VALIDITY_PARAM = "crm_gdpr.consent_request_validity_days"
 TOKEN_SCOPE = "crm_gdpr-consent-request"
+# Written by the server only: where the mail went and what the person did.
+SERVER_FIELDS = (
+    "state",
+    "date_sent",
+    "date_confirmed",
+    "date_refused",
+    "email",
+    "lang",
+)
+# Fixed once the request is sent: who was asked, and for what.
+SENT_LOCKED_FIELDS = ("partner_id", "lead_id", "text_ids", "company_id")
+
+# True where server code records the life of a request. Not a context key:
+# an RPC client sends the context.
+_SERVER_WRITE = contextvars.ContextVar("crm_gdpr_request_server", default=False)
+
+
+@contextmanager
+def _server_write():
+    token = _SERVER_WRITE.set(True)
+    try:
+        yield
+    finally:
+        _SERVER_WRITE.reset(token)
 
 
 class GdprConsentRequest(models.Model):
@@ -47,11 +73,15 @@ class GdprConsentRequest(models.Model):
         readonly=True,
     )
     email = fields.Char(
-        readonly=True, help="The address the request was sent to (normalised)."
+        compute="_compute_email",
+        store=True,
+        help="The address the request is sent to (normalised): the contact's, "
+        "else the lead's. A request asks the giver themselves.",
     )
     lang = fields.Char(
         string="Language",
-        readonly=True,
+        compute="_compute_email",
+        store=True,
         help="The language of the mail and of the confirmation page.",
     )
     text_ids = fields.Many2many(
@@ -104,6 +134,16 @@ class GdprConsentRequest(models.Model):
             giver = request.partner_id or request.lead_id
             request.name = giver.display_name or request.email or ""
 
+    @api.depends("partner_id", "lead_id")
+    def _compute_email(self):
+        # On the giver only (not its later edits): where the mail went.
+        for request in self:
+            partner, lead = request.partner_id, request.lead_id
+            request.email = tools.email_normalize(
+                partner.email or lead.email_from or ""
+            )
+            request.lang = partner.lang or lead.lang_code or False
+
     @api.depends("date_sent")
     def _compute_date_expiry(self):
         days = self._gdpr_validity_days()
@@ -116,11 +156,60 @@ class GdprConsentRequest(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
-        return super().create(vals_list)
+            if not _SERVER_WRITE.get():
+                self._check_server_fields(vals)
+        # Nor through context defaults (a client sends the context).
+        self = self.with_context(  # pylint: disable=context-overridden
+            {
+                key: value
+                for key, value in self.env.context.items()
+                if not (key.startswith("default_") and key[8:] in SERVER_FIELDS)
+            }
+        )
+        requests = super().create(vals_list)
+        requests._check_giver()
+        return requests
 
     def write(self, vals):
         check_input_values(self, vals)
-        return super().write(vals)
+        if not _SERVER_WRITE.get():
+            self._check_server_fields(vals)
+            if set(vals) & set(SENT_LOCKED_FIELDS) and any(
+                request.state != "draft" for request in self
+            ):
+                raise UserError(
+                    self.env._(
+                        "A consent request that was sent keeps who was asked and "
+                        "for what: ask again with a new request."
+                    )
+                )
+        res = super().write(vals)
+        if {"partner_id", "lead_id"} & set(vals):
+            self._check_giver()
+        return res
+
+    def _check_server_fields(self, vals):
+        given = [fname for fname in SERVER_FIELDS if fname in vals]
+        if given:
+            raise UserError(
+                self.env._(
+                    "“%s” of a consent request is set by the system.",
+                    self._fields[given[0]]._description_string(self.env),
+                )
+            )
+
+    def _check_giver(self):
+        for request in self:
+            if not request.partner_id and not request.lead_id:
+                raise ValidationError(
+                    self.env._("A consent request asks a contact or a lead.")
+                )
+            if request.lead_id.partner_id and request.partner_id not in (
+                request.lead_id.partner_id,
+            ):
+                raise ValidationError(
+                    self.env._("A consent request on a lead asks the lead's contact.")
+                )
 
     # ------------------------------------------------------------------
     # Asking
@@ -177,8 +266,6 @@ class GdprConsentRequest(models.Model):
             vals_list.append(
                 {
                     "partner_id": partner.id,
-                    "email": email,
-                    "lang": partner.lang,
                     "company_id": company.id,
                     "text_ids": [(6, 0, texts.ids)],
                 }
@@ -192,8 +279,6 @@ class GdprConsentRequest(models.Model):
                 {
                     "partner_id": lead.partner_id.id,
                     "lead_id": lead.id,
-                    "email": email,
-                    "lang": lead.partner_id.lang or lead.lang_code,
                     "company_id": company.id,
                     "text_ids": [(6, 0, texts.ids)],
                 }
@@ -212,8 +297,17 @@ class GdprConsentRequest(models.Model):
         # does; only the mails of these requests are created. No notification
         # layout: rendered per mail, it would double the time of a batch of
         # thousands (the template carries the company's name itself).
+        without_email = requests.filtered(lambda request: not request.email)
+        if without_email:
+            raise UserError(
+                self.env._(
+                    "%s has no valid e-mail address to ask.",
+                    without_email[0].display_name,
+                )
+            )
         template.sudo().send_mail_batch(requests.ids)
-        requests.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        with _server_write():
+            requests.write({"state": "sent", "date_sent": fields.Datetime.now()})
         return True
 
     # ------------------------------------------------------------------
@@ -286,7 +380,8 @@ class GdprConsentRequest(models.Model):
             .with_context(lang=self.lang or self.env.lang)
             ._gdpr_give_self_service(vals_list, visit)
         )
-        self.write({"state": "confirmed", "date_confirmed": visit["at"]})
+        with _server_write():
+            self.write({"state": "confirmed", "date_confirmed": visit["at"]})
         return consents
 
     def _gdpr_refuse(self, visit):
@@ -295,12 +390,14 @@ class GdprConsentRequest(models.Model):
         self._gdpr_lock()
         if self._gdpr_expire_if_due() or self.state != "sent":
             return False
-        self.write({"state": "refused", "date_refused": visit["at"]})
+        with _server_write():
+            self.write({"state": "refused", "date_refused": visit["at"]})
         return True
 
     def _gdpr_expire_if_due(self):
         if self.state == "sent" and self._gdpr_is_expired():
-            self.write({"state": "expired"})
+            with _server_write():
+                self.write({"state": "expired"})
         return self.state == "expired"
 
     @api.model
@@ -308,6 +405,6 @@ class GdprConsentRequest(models.Model):
         """Daily: mark the requests whose link expired."""
         days = self._gdpr_validity_days()
         limit = fields.Datetime.now() - timedelta(days=days)
-        self.search([("state", "=", "sent"), ("date_sent", "<", limit)]).write(
-            {"state": "expired"}
-        )
+        expired = self.search([("state", "=", "sent"), ("date_sent", "<", limit)])
+        with _server_write():
+            expired.write({"state": "expired"})

@@ -1,5 +1,5 @@
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .gdpr_consent_common import GdprConsentCommon
@@ -162,3 +162,41 @@ class TestGdprConsentRequestModel(GdprConsentCommon):
             self.other_partner._gdpr_check_preferences_token(self.company, token)
         )
         self.assertFalse(self.partner._gdpr_check_preferences_token(self.company, ""))
+
+    def test_clients_cannot_forge_where_the_request_goes(self):
+        """A request asks the giver at the giver's own address: a user cannot
+        send it to another address, nor mark it sent or confirmed."""
+        Request = self.env["gdpr.consent.request"].with_user(self.user_sales)
+        for vals in (
+            {"email": "me@attacker.example"},
+            {"state": "sent"},
+            {"state": "confirmed"},
+            {"date_confirmed": "2026-01-01 10:00:00"},
+        ):
+            with self.assertRaises(UserError):
+                Request.create(dict(vals, partner_id=self.partner.id))
+        request = Request.with_context(
+            default_email="me@attacker.example", default_state="confirmed"
+        ).create({"partner_id": self.partner.id})
+        self.assertEqual(request.email, "anna@example.com")
+        self.assertEqual(request.state, "draft")
+        with self.assertRaises(UserError):
+            request.write({"email": "me@attacker.example"})
+        request.write({"text_ids": [(6, 0, self.text_newsletter.ids)]})
+        request.action_send()
+        self.assertEqual(request.state, "sent")
+        with self.assertRaises(UserError):
+            request.write({"partner_id": self.other_partner.id})
+        with self.assertRaises(UserError):
+            request.write({"text_ids": [(6, 0, self.text_profiling.ids)]})
+
+    def test_a_request_on_a_lead_asks_its_contact(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Fair", "partner_id": self.partner.id}
+        )
+        with self.assertRaises(ValidationError):
+            self.env["gdpr.consent.request"].create(
+                {"lead_id": lead.id, "partner_id": self.other_partner.id}
+            )
+        with self.assertRaises(ValidationError):
+            self.env["gdpr.consent.request"].create({})

@@ -106,6 +106,7 @@ PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 # The demo person whose pages are captured.
 PUBLIC_PARTNER = "base.res_partner_12"
 
+
 # ---------------------------------------------------------------------------
 # Odoo over JSON-RPC
 # ---------------------------------------------------------------------------
