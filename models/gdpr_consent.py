@@ -1295,6 +1295,8 @@ class GdprConsent(models.Model):
         chatter says what could not be done.
         """
         syncing = _BLACKLIST_SYNC.get()
+        one_by_one = self.browse()
+        emails = {}
         for consent in self:
             text = consent.text_id
             channel = consent.contact_channel_id
@@ -1302,13 +1304,30 @@ class GdprConsent(models.Model):
                 continue
             if channel.kind not in ("email", "phone", "mobile"):
                 continue
-            if (
-                channel.kind == "email"
-                and syncing
-                and tools.email_normalize(consent.contact_value) in syncing
-            ):
+            if channel.kind != "email":
+                one_by_one |= consent
+                continue
+            email = tools.email_normalize(consent.contact_value)
+            if syncing and email in syncing:
                 # Withdrawn because the address was blacklisted.
                 continue
+            if email and email == consent.contact_value.strip().lower():
+                emails[consent] = email
+            else:
+                # Refused with its message by _gdpr_add_to_blacklist.
+                one_by_one |= consent
+        if len(emails) > 1:
+            # Many withdrawals at once (a bulk withdrawal, an import): the
+            # addresses in a few queries; one by one if the batch fails.
+            try:
+                with self.env.cr.savepoint():
+                    self._gdpr_blacklist_emails(emails)
+                    self.env.flush_all()
+            except (UserError, ValidationError, ValueError):
+                one_by_one |= self.browse([consent.id for consent in emails])
+        else:
+            one_by_one |= self.browse([consent.id for consent in emails])
+        for consent in one_by_one:
             try:
                 with self.env.cr.savepoint():
                     consent._gdpr_add_to_blacklist()
@@ -1323,6 +1342,39 @@ class GdprConsent(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+
+    def _gdpr_blacklist_emails(self, emails):
+        """Blacklist the valid ``{consent: normalised e-mail}`` in one batch,
+        with the notes :meth:`_gdpr_add_to_blacklist` writes one by one."""
+        # sudo: the mail blacklist is writable by administrators only; only
+        # the consents' own addresses are added. The person withdrew these
+        # consents only: the additions withdraw no other one.
+        Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
+        addresses = set(emails.values())
+        with _blacklist_sync(addresses):
+            entries = Blacklist.search([("email", "in", list(addresses))])
+            entries.filtered(lambda entry: not entry.active).action_unarchive()
+            known = set(entries.mapped("email"))
+            entries |= Blacklist.create(
+                [{"email": email} for email in sorted(addresses - known)]
+            )
+        by_email = {entry.email: entry for entry in entries}
+        bodies = defaultdict(list)
+        for consent, email in emails.items():
+            bodies[by_email[email].id].append(
+                self.env._("Consent %s withdrawn", consent.name)
+            )
+        entries._message_log_batch(
+            bodies={entry_id: ", ".join(lines) for entry_id, lines in bodies.items()}
+        )
+        self.browse([consent.id for consent in emails])._message_log_batch(
+            bodies={
+                consent.id: self.env._(
+                    "%s added to the email blacklist.", consent.contact_value
+                )
+                for consent in emails
+            }
+        )
 
     @api.model
     def _gdpr_withdraw_blacklisted(self, emails):

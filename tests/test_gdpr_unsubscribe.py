@@ -77,6 +77,41 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
         self.consent_newsletter.action_withdraw()
         self.assertEqual(self.consent_newsletter.state, "withdrawn")
 
+    def test_bulk_withdrawal_blacklists_the_addresses_in_one_batch(self):
+        malformed = self.env["res.partner"].create(
+            {"name": "Malformed", "email": "a@b@example.com"}
+        )
+        consent_malformed = self._give(malformed, self.text_marketing)
+        archived = self.env["mail.blacklist"].create(
+            {"email": "jan@example.com", "active": False}
+        )
+        self.assertEqual(self.consent_other.state, "active")
+        consents = self.consent_marketing | self.consent_other | consent_malformed
+        consents.action_withdraw()
+        Blacklist = self.env["mail.blacklist"]
+        for consent, email in (
+            (self.consent_marketing, "anna@example.com"),
+            (self.consent_other, "jan@example.com"),
+        ):
+            entry = Blacklist.search([("email", "=", email)])
+            self.assertTrue(entry.active, email)
+            self.assertIn(consent.name, " ".join(entry.message_ids.mapped("body")))
+            self.assertIn(
+                "added to the email blacklist",
+                " ".join(consent.message_ids.mapped("body")),
+            )
+        self.assertEqual(
+            archived, Blacklist.search([("email", "=", "jan@example.com")])
+        )
+        # the malformed address is refused alone, the others are blacklisted
+        self.assertFalse(Blacklist.search([("email", "=", "b@example.com")]))
+        self.assertIn(
+            "could not be added to the blacklist",
+            " ".join(consent_malformed.message_ids.mapped("body")),
+        )
+        # the person withdrew these consents only
+        self.assertEqual(self.consent_newsletter.state, "active")
+
     def _blacklist_queries(self, emails):
         self.env.flush_all()
         self.env.invalidate_all()
