@@ -61,14 +61,15 @@ class GdprConsentRequest(models.Model):
         "res.partner",
         string="Contact",
         index="btree_not_null",
-        ondelete="restrict",
+        # The request is the mail that asked: it goes with the person or lead.
+        ondelete="cascade",
         check_company=True,
         readonly=True,
     )
     lead_id = fields.Many2one(
         "crm.lead",
         index="btree_not_null",
-        ondelete="restrict",
+        ondelete="cascade",
         check_company=True,
         readonly=True,
     )
