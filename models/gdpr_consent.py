@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import check_company_move, check_input_values, normalize_email
 from .gdpr_jobs import process_groups
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
@@ -1415,7 +1415,7 @@ class GdprConsent(models.Model):
         ids = [
             rid
             for rid, value in self.env.cr.fetchall()
-            if tools.email_normalize(value) in emails
+            if normalize_email(value) in emails
         ]
         # sudo: whoever blacklists an address (a mailing's public unsubscribe
         # link, an administrator) withdraws the consents bound to it; only
@@ -1482,7 +1482,7 @@ class GdprConsent(models.Model):
             found = {
                 consent.partner_id.email_normalized,
                 consent.lead_id.email_normalized,
-                tools.email_normalize(consent.contact_value)
+                normalize_email(consent.contact_value)
                 if consent.contact_channel_id.kind == "email"
                 else False,
             } & wanted

@@ -3,8 +3,10 @@ import csv
 import io
 import re
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..models.gdpr_input import normalize_email
 
 # Header names of the e-mail column in the exports of common mailing systems
 # (Mailchimp "Email Address", Brevo "EMAIL", FreshMail "email", ...).
@@ -137,7 +139,7 @@ class GdprConsentWithdrawImport(models.TransientModel):
             value = (value or "").strip()
             if not value:
                 continue
-            email = tools.email_normalize(value)
+            email = normalize_email(value)
             if email:
                 emails[email] = True
             else:
