@@ -6,7 +6,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import check_input_values
+from .gdpr_input import check_company_move, check_input_values
 
 # The request's link is valid this many days unless the system parameter
 # says otherwise.
@@ -173,6 +173,7 @@ class GdprConsentRequest(models.Model):
 
     def write(self, vals):
         check_input_values(self, vals)
+        check_company_move(self, vals)
         if not _SERVER_WRITE.get():
             self._check_server_fields(vals)
             if set(vals) & set(SENT_LOCKED_FIELDS) and any(

@@ -3,7 +3,9 @@ import io
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import email_normalize
 
+from ..models.gdpr_input import normalize_email
 from .gdpr_consent_common import GdprConsentCommon
 
 
@@ -246,3 +248,18 @@ class TestGdprWithdrawImport(GdprUnsubscribeCommon):
         wizard = form.save()
         wizard.action_preview()
         self.assertEqual(wizard.matched_preview, "anna@example.com")
+
+    def test_fast_normalisation_is_odoos(self):
+        for value in (
+            "Anna@Example.com",
+            " o'brien@x.co.uk ",
+            "a.b-c+d%e_f@sub-dom.example.org",
+            "Anna <anna@example.com>",
+            "a@b@example.com",
+            "a..b@example.com",
+            "żółw@example.pl",
+            "no address",
+            "a@b.c",
+        ):
+            with self.subTest(value=value):
+                self.assertEqual(normalize_email(value), email_normalize(value))
