@@ -11,6 +11,11 @@ from odoo.tests import HttpCase, new_test_user, tagged
 USER_AGENT = "GdprTestBrowser/1.0 (phone)"
 
 
+def _tamper(token):
+    """``token`` with its last character changed."""
+    return token[:-1] + ("1" if token.endswith("0") else "0")
+
+
 class GdprSelfServiceCommon(HttpCase):
     """A person with consents in two companies, another person, public texts."""
 
@@ -108,7 +113,7 @@ class TestGdprPreferencePage(GdprSelfServiceCommon):
         other_token = other_url.split("/")[-1].split("?")[0]
         base = f"/gdpr/preferences/{self.partner.id}"
         for bad in (
-            f"{base}/{token[:-1]}0?company_id={self.company.id}",  # tampered
+            f"{base}/{_tamper(token)}?company_id={self.company.id}",  # tampered
             f"{base}/{other_token}?company_id={self.company.id}",  # swapped
             f"{base}/{token}?company_id={self.company_2.id}",  # other company
             f"{base}/{token}",  # no company
@@ -170,6 +175,36 @@ class TestGdprPreferencePage(GdprSelfServiceCommon):
         self.assertTrue(evidence["withdrawn_ip"])
         (result,) = self.env["gdpr.evidence.event"].sudo().verify_chain(self.company)
         self.assertTrue(result["ok"], result["mismatch"])
+
+    def test_actions_with_wrong_tokens_get_a_404(self):
+        url = self._url()
+        page = self._get(url)
+        token = url.split("?")[0].rsplit("/", 1)[1]
+        other_token = self._url(self.other).split("?")[0].rsplit("/", 1)[1]
+        for path in (
+            f"/gdpr/preferences/{self.partner.id}/{_tamper(token)}",
+            f"/gdpr/preferences/{self.partner.id}/{other_token}",
+            f"/gdpr/preferences/{self.other.id}/{token}",
+        ):
+            for action, data in (
+                ("withdraw", {"consent_id": self.consent.id}),
+                ("give", {"text_id": self.text_newsletter.id}),
+            ):
+                response = self._post(
+                    f"{path}/{action}",
+                    dict(data, csrf_token=self._csrf(page), company_id=self.company.id),
+                )
+                self.assertEqual(response.status_code, 404, f"{path}/{action}")
+        self.consent.invalidate_recordset()
+        self.assertEqual(self.consent.state, "active")
+        self.assertFalse(
+            self.env["gdpr.consent"].search(
+                [
+                    ("text_id", "=", self.text_newsletter.id),
+                    ("confirmed_at", "!=", False),
+                ]
+            )
+        )
 
     def test_withdrawing_another_persons_consent_gets_a_404(self):
         url = self._url()
@@ -387,7 +422,7 @@ class TestGdprConsentRequest(GdprSelfServiceCommon):
         other, _skipped = self._ask(self.other)
         token = request._gdpr_token()
         for bad in (
-            f"/gdpr/consent/{request.id}/{token[:-1]}0",
+            f"/gdpr/consent/{request.id}/{_tamper(token)}",
             f"/gdpr/consent/{request.id}/{other._gdpr_token()}",
             f"/gdpr/consent/{other.id}/{token}",
             # a preference token is no request token
@@ -398,12 +433,21 @@ class TestGdprConsentRequest(GdprSelfServiceCommon):
             self.assertEqual(response.status_code, 404, bad)
             self.assertNotIn("newsletter", response.text)
         page = self._get(request._gdpr_confirmation_url())
-        response = self._post(
-            f"/gdpr/consent/{other.id}/{token}/confirm",
-            {"csrf_token": self._csrf(page)},
-        )
-        self.assertEqual(response.status_code, 404)
+        for action in ("confirm", "refuse"):
+            response = self._post(
+                f"/gdpr/consent/{other.id}/{token}/{action}",
+                {"csrf_token": self._csrf(page)},
+            )
+            self.assertEqual(response.status_code, 404)
+            response = self._post(
+                f"/gdpr/consent/{request.id}/{_tamper(token)}/{action}",
+                {"csrf_token": self._csrf(page)},
+            )
+            self.assertEqual(response.status_code, 404)
+        other.invalidate_recordset()
+        request.invalidate_recordset()
         self.assertFalse(other.consent_ids)
+        self.assertEqual((request | other).mapped("state"), ["sent", "sent"])
 
     def test_confirmation_page_in_polish(self):
         self.env["res.lang"]._activate_lang("pl_PL")
