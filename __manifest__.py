@@ -10,6 +10,8 @@
     "depends": [
         "crm",
         "privacy_lookup",
+        # web.frontend_layout of the public pages (SPEC section 10)
+        "portal",
     ],
     "data": [
         "security/crm_gdpr_security.xml",
@@ -80,6 +82,12 @@
         "report/gdpr_processor_agreement_templates.xml",
         "report/gdpr_dpia_reports.xml",
         "report/gdpr_dpia_templates.xml",
+        "data/mail_template_data.xml",
+        "data/gdpr_consent_request_cron_data.xml",
+        "views/gdpr_consent_request_views.xml",
+        "wizards/gdpr_consent_request_wizard_views.xml",
+        "wizards/gdpr_consent_withdraw_import_views.xml",
+        "views/gdpr_public_templates.xml",
         "views/crm_gdpr_menus.xml",
     ],
     "demo": [

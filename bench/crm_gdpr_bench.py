@@ -34,6 +34,7 @@ import measure_status  # noqa: E402  (bench/measure_status.py)
 from measure_composer import composer_rows, measure_composer  # noqa: E402
 from measure_evidence import evidence_rows, measure_evidence  # noqa: E402
 from measure_jobs import jobs_rows, measure_jobs  # noqa: E402
+from measure_selfservice import measure_selfservice, selfservice_rows  # noqa: E402
 
 DB_PREFIX = "crm_gdpr_bench_run"
 OCA_DIR = dev.BUILD / "bench" / "oca"
@@ -57,6 +58,9 @@ SIZES = {
     "evidence_events": 100_000,
     "composer_recipients": 1_000,
     "job_consents": 20_000,
+    "ask_partners": 10_000,
+    "blacklist_addresses": 10_000,
+    "import_lines": 50_000,
 }
 
 
@@ -397,6 +401,7 @@ def format_table(res):  # noqa: C901  (one row per figure)
     evidence_rows(res, row)
     composer_rows(res, row, _ok)
     jobs_rows(res, row)
+    selfservice_rows(res, row)
     mach = res["machine"]
     head = (
         f"crm_gdpr benchmark, {res['date']}, Odoo {res['odoo']}, "
@@ -460,6 +465,7 @@ def cmd_measure(args):
         "evidence": measure_evidence,
         "composer": measure_composer,
         "jobs": measure_jobs,
+        "selfservice": measure_selfservice,
     }
     result = part[args.part](registry, sizes)
     Path(args.out).write_text(json.dumps(result, indent=2))
@@ -964,12 +970,21 @@ def main():
     run.add_argument("--reuse", action="store_true", help="(dev) reuse a kept db")
     run.add_argument(
         "--parts",
-        default="grant,status,pdf,evidence,composer",
+        default="grant,status,pdf,evidence,composer,selfservice",
         help="(dev) measurements",
     )
     measure = sub.add_parser("measure", help="one measurement (internal)")
     measure.add_argument(
-        "part", choices=("grant", "status", "pdf", "evidence", "composer", "jobs")
+        "part",
+        choices=(
+            "grant",
+            "status",
+            "pdf",
+            "evidence",
+            "composer",
+            "jobs",
+            "selfservice",
+        ),
     )
     measure.add_argument("--db", required=True)
     measure.add_argument("--addons-path", required=True)

@@ -15,6 +15,8 @@ from . import gdpr_processing_activity
 from . import gdpr_transfer
 from . import gdpr_consent
 from . import gdpr_bulk_job
+from . import gdpr_consent_request
+from . import mail_blacklist
 from . import res_partner
 from . import crm_lead
 from . import gdpr_deadline_mixin

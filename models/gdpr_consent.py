@@ -1,5 +1,8 @@
+import contextvars
 import hashlib
 import secrets
+from collections import defaultdict
+from contextlib import contextmanager
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,6 +16,7 @@ from .gdpr_input import (
     check_input_values,
     check_input_values_list,
     check_readable_values,
+    normalize_email,
 )
 from .gdpr_jobs import process_groups
 
@@ -28,6 +32,50 @@ PERSONAL_FIELDS = (
 WITHDRAWAL_FIELDS = ("date_withdrawn", "withdrawal_reason_id", "withdrawal_source_id")
 # Channel kinds that designate a contact datum (the address kind does not).
 CONTACT_KINDS = ("email", "phone", "mobile")
+# What the public pages record of the person's own act (SPEC section 10):
+# the moment, the IP address and the browser. Written by
+# :func:`self_service` blocks of server code only; the IP address and the
+# browser are personal data (erased with the giver).
+CONFIRMATION_FIELDS = ("confirmed_at", "confirmed_ip", "confirmed_user_agent")
+SELF_WITHDRAWAL_FIELDS = ("withdrawn_at", "withdrawn_ip", "withdrawn_user_agent")
+SELF_SERVICE_FIELDS = (*CONFIRMATION_FIELDS, *SELF_WITHDRAWAL_FIELDS, "request_id")
+SELF_SERVICE_PERSONAL_FIELDS = (
+    "confirmed_ip",
+    "confirmed_user_agent",
+    "withdrawn_ip",
+    "withdrawn_user_agent",
+)
+
+# True in the block where server code records an act of the person on a
+# public page. Not a context key: an RPC client sends the context.
+_SELF_SERVICE = contextvars.ContextVar("crm_gdpr_self_service", default=False)
+
+
+# Normalised e-mail addresses being synchronised between the consents and
+# the blacklist in this thread: a consent withdrawal that blacklists its
+# address withdraws no other consent, and a blacklist addition that
+# withdraws consents does not add the address again (no loop).
+_BLACKLIST_SYNC = contextvars.ContextVar("crm_gdpr_blacklist_sync", default=frozenset())
+
+
+@contextmanager
+def _blacklist_sync(emails):
+    token = _BLACKLIST_SYNC.set(_BLACKLIST_SYNC.get() | frozenset(emails))
+    try:
+        yield
+    finally:
+        _BLACKLIST_SYNC.reset(token)
+
+
+@contextmanager
+def self_service():
+    """Let server code write the moment, IP address and browser of the
+    person's own act (the public pages, see ``controllers/main.py``)."""
+    token = _SELF_SERVICE.set(True)
+    try:
+        yield
+    finally:
+        _SELF_SERVICE.reset(token)
 
 
 class GdprConsent(models.Model):
@@ -55,9 +103,13 @@ class GdprConsent(models.Model):
         # Where the consent was collected; the opportunity merge moves it
         # (recorded, see _gdpr_move_to_lead).
         "lead_id",
+        # The person's own confirmation (SPEC section 10).
+        *CONFIRMATION_FIELDS,
+        "request_id",
     )
-    # The lead hand-over (section 2) fills an empty giver.
-    _gdpr_locked_once_set_fields = ("partner_id",)
+    # The lead hand-over (section 2) fills an empty giver; the person's own
+    # withdrawal is recorded once.
+    _gdpr_locked_once_set_fields = ("partner_id", *SELF_WITHDRAWAL_FIELDS)
     _gdpr_technical_fields = (
         "state",
         "retention_expired",
@@ -266,6 +318,53 @@ class GdprConsent(models.Model):
         precompute=True,
         help="Without a withdrawal source the consent records the company as "
         "the source of the withdrawal.",
+    )
+
+    # The person's own act on a public page (SPEC section 10, Art. 7(1))
+    confirmed_at = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="The moment the person gave the consent themselves (e-mail "
+        "confirmation or preference page).",
+    )
+    confirmed_ip = fields.Char(
+        string="Confirmed from IP Address",
+        readonly=True,
+        copy=False,
+        help="The IP address the person confirmed the consent from.",
+    )
+    confirmed_user_agent = fields.Char(
+        string="Confirmed with Browser",
+        readonly=True,
+        copy=False,
+        help="The browser (user agent) the person confirmed the consent with.",
+    )
+    request_id = fields.Many2one(
+        "gdpr.consent.request",
+        string="Consent Request",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        # The request is the mail that asked, erasable with the person (the
+        # privacy lookup): the confirmation itself stays on the consent.
+        ondelete="set null",
+        help="The e-mail request (double opt-in) the person confirmed.",
+    )
+    withdrawn_at = fields.Datetime(
+        string="Withdrawn by the Person At",
+        readonly=True,
+        copy=False,
+        help="The moment the person withdrew the consent on the preference page.",
+    )
+    withdrawn_ip = fields.Char(
+        string="Withdrawn from IP Address",
+        readonly=True,
+        copy=False,
+    )
+    withdrawn_user_agent = fields.Char(
+        string="Withdrawn with Browser",
+        readonly=True,
+        copy=False,
     )
 
     # Erasure and retention (Art. 17, Art. 5(1)(e))
@@ -634,6 +733,18 @@ class GdprConsent(models.Model):
     def create(self, vals_list):
         check_input_values_list(self, vals_list)
         self._check_source_access(vals_list)
+        if not _SELF_SERVICE.get():
+            self._check_no_self_service_values(vals_list)
+            # Nor through context defaults (a client sends the context).
+            self = self.with_context(  # pylint: disable=context-overridden
+                {
+                    key: value
+                    for key, value in self.env.context.items()
+                    if not (
+                        key.startswith("default_") and key[8:] in SELF_SERVICE_FIELDS
+                    )
+                }
+            )
         for vals in vals_list:
             # The snapshot always comes from the text, never from the caller.
             vals.pop("text_body", None)
@@ -650,6 +761,8 @@ class GdprConsent(models.Model):
         check_input_values(self, vals)
         check_company_move(self, vals)
         self._check_source_access([vals])
+        if not _SELF_SERVICE.get():
+            self._check_no_self_service_values([vals])
         if vals.get("active"):
             withdrawn = self.filtered(lambda consent: not consent.active)
             if withdrawn:
@@ -715,6 +828,70 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    @api.model
+    def _check_no_self_service_values(self, vals_list):
+        """Refuse the record of the person's own act from anyone but the
+        public pages: staff and integrators register consents, the person
+        confirms them (SPEC section 10)."""
+        for vals in vals_list:
+            given = [fname for fname in SELF_SERVICE_FIELDS if vals.get(fname)]
+            if given:
+                self._gdpr_raise_not_writable(given[0])
+
+    @api.model
+    def _gdpr_give_self_service(self, vals_list, visit):
+        """Create the consents the person gives on a public page.
+
+        :param vals_list: values of the consents (giver, text, category,
+            source, company, request)
+        :param visit: ``{"at": datetime, "ip": str, "user_agent": str}``, the
+            moment, IP address and browser of the person's act, recorded on
+            each consent (Art. 7(1)). Called by the public pages' controllers
+            as superuser on the records the signed link names.
+        """
+        for vals in vals_list:
+            vals.update(
+                {
+                    "confirmed_at": visit["at"],
+                    "confirmed_ip": visit["ip"],
+                    "confirmed_user_agent": visit["user_agent"],
+                }
+            )
+        with self_service():
+            return self.create(vals_list)
+
+    def _gdpr_withdraw_self_service(self, visit, reason=None, source=None):
+        """Withdraw the active consents of ``self`` at the person's own act.
+
+        Through the one withdrawal path (blacklist, evidence event), with the
+        moment, IP address and browser of ``visit`` (see
+        :meth:`_gdpr_give_self_service`). Default reason "Data subject's
+        request", source "Preference page".
+        """
+        consents = self.filtered("active")
+        if not consents:
+            return consents
+        reason = reason or self.env.ref(
+            "crm_gdpr.gdpr_withdrawal_reason_request", raise_if_not_found=False
+        )
+        source = source or self.env.ref(
+            "crm_gdpr.gdpr_withdrawal_source_preference_page",
+            raise_if_not_found=False,
+        )
+        vals = {
+            "active": False,
+            "withdrawn_at": visit["at"],
+            "withdrawn_ip": visit["ip"],
+            "withdrawn_user_agent": visit["user_agent"],
+        }
+        if reason:
+            vals["withdrawal_reason_id"] = reason.id
+        if source:
+            vals["withdrawal_source_id"] = source.id
+        with self_service():
+            consents.write(vals)
+        return consents
+
     def _check_no_withdrawal_data(self, vals):
         """Refuse withdrawal data for a consent that stays active."""
         given = [fname for fname in WITHDRAWAL_FIELDS if vals.get(fname)]
@@ -872,6 +1049,7 @@ class GdprConsent(models.Model):
             "withdrawal_source_company_id",
             "is_anonymized",
             "evidence_salt",
+            *SELF_SERVICE_FIELDS,
         ]
         self.flush_recordset(columns)
         # sudo: the SHA-256 of the terms document, whoever may read it; one
@@ -921,6 +1099,25 @@ class GdprConsent(models.Model):
                     "withdrawal_source_company": values["withdrawal_source_company_id"],
                     "anonymized": bool(values["is_anonymized"]),
                 }
+                # The person's own act (SPEC section 10), logged only when
+                # there was one: the evidence of other consents keeps its
+                # keys. The IP address and browser are digests, as the giver.
+                if values["confirmed_at"]:
+                    result[rid].update(
+                        confirmed_at=fields.Datetime.to_string(values["confirmed_at"]),
+                        confirmed_ip=keyed(salt, values["confirmed_ip"]),
+                        confirmed_user_agent=keyed(
+                            salt, values["confirmed_user_agent"]
+                        ),
+                    )
+                if values["withdrawn_at"]:
+                    result[rid].update(
+                        withdrawn_at=fields.Datetime.to_string(values["withdrawn_at"]),
+                        withdrawn_ip=keyed(salt, values["withdrawn_ip"]),
+                        withdrawn_user_agent=keyed(
+                            salt, values["withdrawn_user_agent"]
+                        ),
+                    )
         return result
 
     def _gdpr_evidence_trigger_fields(self):
@@ -928,6 +1125,7 @@ class GdprConsent(models.Model):
             *self._gdpr_locked_fields,
             *self._gdpr_locked_once_set_fields,
             *WITHDRAWAL_FIELDS,
+            *SELF_SERVICE_FIELDS,
             "active",
             "name",
         ]
@@ -943,6 +1141,7 @@ class GdprConsent(models.Model):
             "date_given",
             "source",
             "source_company",
+            "confirmed_at",
         )
 
     @api.model
@@ -989,6 +1188,18 @@ class GdprConsent(models.Model):
                 )
                 if changed(key)
             )
+        # The IP address and browser of the person's act go with the erasure
+        # only; the person's withdrawal is recorded once.
+        for key in ("confirmed_ip", "confirmed_user_agent"):
+            if changed(key) and not (erasing and after.get(key) is None):
+                broken.add(key)
+        for key in ("withdrawn_at", "withdrawn_ip", "withdrawn_user_agent"):
+            if (
+                changed(key)
+                and before.get("state") == "withdrawn"
+                and not (erasing and key != "withdrawn_at" and after.get(key) is None)
+            ):
+                broken.add(key)
         if changed("anonymized") and not (erasing and after.get("anonymized")):
             broken.add("anonymized")
         return sorted(broken)
@@ -1137,6 +1348,9 @@ class GdprConsent(models.Model):
         the value (an invalid e-mail), the consent stays withdrawn and its
         chatter says what could not be done.
         """
+        syncing = _BLACKLIST_SYNC.get()
+        one_by_one = self.browse()
+        emails = {}
         for consent in self:
             text = consent.text_id
             channel = consent.contact_channel_id
@@ -1144,6 +1358,30 @@ class GdprConsent(models.Model):
                 continue
             if channel.kind not in ("email", "phone", "mobile"):
                 continue
+            if channel.kind != "email":
+                one_by_one |= consent
+                continue
+            email = tools.email_normalize(consent.contact_value)
+            if syncing and email in syncing:
+                # Withdrawn because the address was blacklisted.
+                continue
+            if email and email == consent.contact_value.strip().lower():
+                emails[consent] = email
+            else:
+                # Refused with its message by _gdpr_add_to_blacklist.
+                one_by_one |= consent
+        if len(emails) > 1:
+            # Many withdrawals at once (a bulk withdrawal, an import): the
+            # addresses in a few queries; one by one if the batch fails.
+            try:
+                with self.env.cr.savepoint():
+                    self._gdpr_blacklist_emails(emails)
+                    self.env.flush_all()
+            except (UserError, ValidationError, ValueError):
+                one_by_one |= self.browse([consent.id for consent in emails])
+        else:
+            one_by_one |= self.browse([consent.id for consent in emails])
+        for consent in one_by_one:
             try:
                 with self.env.cr.savepoint():
                     consent._gdpr_add_to_blacklist()
@@ -1159,6 +1397,154 @@ class GdprConsent(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
 
+    def _gdpr_blacklist_emails(self, emails):
+        """Blacklist the valid ``{consent: normalised e-mail}`` in one batch,
+        with the notes :meth:`_gdpr_add_to_blacklist` writes one by one."""
+        # sudo: the mail blacklist is writable by administrators only; only
+        # the consents' own addresses are added. The person withdrew these
+        # consents only: the additions withdraw no other one.
+        Blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
+        addresses = set(emails.values())
+        with _blacklist_sync(addresses):
+            entries = Blacklist.search([("email", "in", list(addresses))])
+            entries.filtered(lambda entry: not entry.active).action_unarchive()
+            known = set(entries.mapped("email"))
+            entries |= Blacklist.create(
+                [{"email": email} for email in sorted(addresses - known)]
+            )
+        by_email = {entry.email: entry for entry in entries}
+        bodies = defaultdict(list)
+        for consent, email in emails.items():
+            bodies[by_email[email].id].append(
+                self.env._("Consent %s withdrawn", consent.name)
+            )
+        entries._message_log_batch(
+            bodies={entry_id: ", ".join(lines) for entry_id, lines in bodies.items()}
+        )
+        self.browse([consent.id for consent in emails])._message_log_batch(
+            bodies={
+                consent.id: self.env._(
+                    "%s added to the email blacklist.", consent.contact_value
+                )
+                for consent in emails
+            }
+        )
+
+    @api.model
+    def _gdpr_withdraw_blacklisted(self, emails):
+        """Withdraw the consents bound to ``emails`` just blacklisted.
+
+        The active consents of texts marked *Synchronise Blacklist* whose
+        related contact is one of the (normalised) ``emails``, in every
+        company (the blacklist is shared), with the reason "Unsubscribe link"
+        and a note. One query finds them and one write withdraws them, for
+        an import of many thousands of addresses.
+        """
+        emails = {tools.email_normalize(email) for email in emails if email}
+        emails = emails - {False, None} - _BLACKLIST_SYNC.get()
+        if not emails:
+            return self.browse()
+        # The contact value is the giver's e-mail as typed ("Anna
+        # <anna@example.com>" too): compared by its address, in one query.
+        self.flush_model(["state", "text_id", "contact_channel_id", "contact_value"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT consent.id, consent.contact_value
+                  FROM gdpr_consent consent
+                  JOIN gdpr_consent_text text ON text.id = consent.text_id
+                  JOIN gdpr_channel channel
+                    ON channel.id = consent.contact_channel_id
+                 WHERE consent.state = 'active'
+                   AND text.sync_blacklist
+                   AND channel.kind = 'email'
+                   AND lower(coalesce(
+                           substring(consent.contact_value from '<([^<>]*)>'),
+                           trim(consent.contact_value)
+                       )) = ANY(%s)
+                """,
+                sorted(emails),
+            )
+        )
+        ids = [
+            rid
+            for rid, value in self.env.cr.fetchall()
+            if normalize_email(value) in emails
+        ]
+        # sudo: whoever blacklists an address (a mailing's public unsubscribe
+        # link, an administrator) withdraws the consents bound to it; only
+        # those consents.
+        consents = self.sudo().browse(ids)
+        if not consents:
+            return consents
+        reason = self.env.ref(
+            "crm_gdpr.gdpr_withdrawal_reason_unsubscribe", raise_if_not_found=False
+        )
+        with _blacklist_sync(emails):
+            consents.action_withdraw(reason=reason)
+        consents._message_log_batch(
+            bodies={
+                consent.id: self.env._(
+                    "Withdrawn: %s was put on the email blacklist.",
+                    consent.contact_value,
+                )
+                for consent in consents
+            }
+        )
+        return consents
+
+    @api.model
+    def _gdpr_match_emails(self, emails, categories=None):
+        """The active consents bound to ``emails`` (normalised addresses).
+
+        A consent is bound to an address when its giver's, its lead's or its
+        related contact's e-mail is that address; searched as the user (the
+        record rules apply), in ``categories`` when given. Returns
+        ``(consents, matched)``, ``matched`` the set of the addresses that
+        have at least one such consent. A few queries whatever the number of
+        addresses (an export of 50,000 is previewed in seconds).
+        """
+        emails = list(emails)
+        if not emails:
+            return self.browse(), set()
+        domain = [("state", "=", "active")]
+        if categories:
+            domain.append(("category_id", "in", categories.ids))
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("email_normalized", "in", emails)])
+        )
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("email_normalized", "in", emails)])
+        )
+        consents = self.search(
+            domain
+            + [
+                "|",
+                "|",
+                ("partner_id", "in", partners.ids),
+                ("lead_id", "in", leads.ids),
+                ("contact_value", "in", emails),
+            ]
+        )
+        wanted = set(emails)
+        matched, bound_ids = set(), []
+        for consent in consents:
+            found = {
+                consent.partner_id.email_normalized,
+                consent.lead_id.email_normalized,
+                normalize_email(consent.contact_value)
+                if consent.contact_channel_id.kind == "email"
+                else False,
+            } & wanted
+            if found:
+                matched |= found
+                bound_ids.append(consent.id)
+        return self.browse(bound_ids), matched
+
     def _gdpr_add_to_blacklist(self):
         """Add the consent's e-mail or phone number to Odoo's blacklist."""
         self.ensure_one()
@@ -1170,10 +1556,12 @@ class GdprConsent(models.Model):
             if not email or email != self.contact_value.strip().lower():
                 raise UserError(_("it is not a single valid email address"))
             # sudo: the mail blacklist is writable by administrators only;
-            # only the consent's own email is added.
-            self.env["mail.blacklist"].sudo()._add(
-                email, message=_("Consent %s withdrawn", self.name)
-            )
+            # only the consent's own email is added. The person withdrew
+            # this consent only: the addition withdraws no other one.
+            with _blacklist_sync([email]):
+                self.env["mail.blacklist"].sudo()._add(
+                    email, message=_("Consent %s withdrawn", self.name)
+                )
             self.message_post(
                 body=_("%s added to the email blacklist.", self.contact_value),
                 subtype_xmlid="mail.mt_note",
@@ -1256,6 +1644,7 @@ class GdprConsent(models.Model):
                     "address_id": False,
                     "contact_channel_id": False,
                     "contact_value": False,
+                    **dict.fromkeys(SELF_SERVICE_PERSONAL_FIELDS, False),
                     # Without the key, the digests of the giver in the
                     # evidence log cannot be linked to the person any more.
                     "evidence_salt": False,

@@ -67,6 +67,11 @@ class GdprConsentText(models.Model):
         help="Withdrawing a consent given with this text puts its email on "
         "Odoo's email blacklist (its phone number on the phone blacklist).",
     )
+    public = fields.Boolean(
+        tracking=True,
+        help="The person may give this consent themselves on the preference "
+        "page reached from the link in e-mails.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one("res.company", index=True)

@@ -1,6 +1,8 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from werkzeug import urls
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -12,6 +14,7 @@ from .gdpr_search import (
     search_boolean,
 )
 
+PREFERENCES_TOKEN_SCOPE = "crm_gdpr-preferences"
 GDPR_STATUS_FIELDS = (
     "gdpr_consent_count",
     "gdpr_active_category_ids",
@@ -314,3 +317,109 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Preference page (SPEC section 10)
+    # ------------------------------------------------------------------
+    def _gdpr_preferences_token(self, company):
+        """HMAC of the database secret over the partner and the company.
+
+        As Odoo's mailing unsubscribe links: useless for another person or
+        another company's consents.
+        """
+        self.ensure_one()
+        return tools.hmac(
+            self.env(su=True), PREFERENCES_TOKEN_SCOPE, (self.id, company.id)
+        )
+
+    def _gdpr_check_preferences_token(self, company, token):
+        """Whether ``token`` signs this partner's page in ``company``."""
+        self.ensure_one()
+        return bool(token) and tools.consteq(
+            str(token), self._gdpr_preferences_token(company)
+        )
+
+    def _gdpr_preferences_url(self, company=None):
+        """The link to the partner's consent preference page.
+
+        For mail templates and mailings: ``{{ object._gdpr_preferences_url() }}``
+        on a contact (``object.partner_id._gdpr_preferences_url()`` on a
+        document). The page lists the partner's consents in ``company``
+        (default: the partner's company, else the current one).
+        """
+        self.ensure_one()
+        company = company or self.company_id or self.env.company
+        token = self._gdpr_preferences_token(company)
+        return (
+            f"{self.get_base_url()}/gdpr/preferences/{self.id}/{token}"
+            f"?{urls.url_encode({'company_id': company.id})}"
+        )
+
+    def _gdpr_preferences_values(self, company):
+        """What the partner's preference page shows, read as superuser.
+
+        The partner's own active consents in ``company`` only (each with its
+        wording), and the texts marked public in force there that the
+        partner has not consented to yet. Call it on the partner the signed
+        link names, with ``sudo()``.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        consents = self.env["gdpr.consent"].search(
+            [
+                ("partner_id", "=", self.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+            ],
+            order="date_given desc, id desc",
+        )
+        texts = self.env["gdpr.consent.text"].search(
+            [
+                ("public", "=", True),
+                ("company_id", "in", [company.id, False]),
+                ("date_start", "<=", today),
+                ("category_id.company_id", "in", [company.id, False]),
+                ("id", "not in", consents.text_id.ids),
+            ]
+        )
+        return {"consents": consents, "texts": texts}
+
+    def _gdpr_give_public_consent(self, company, text, visit):
+        """Give the consent of the public ``text`` on the preference page.
+
+        Refused (``False``) for a text that is not public and in force in
+        ``company``, or that the partner already consented to.
+        """
+        self.ensure_one()
+        if text not in self._gdpr_preferences_values(company)["texts"]:
+            return self.env["gdpr.consent"]
+        source = self.env.ref(
+            "crm_gdpr.gdpr_consent_source_preference_page", raise_if_not_found=False
+        )
+        return (
+            self.env["gdpr.consent"]
+            .with_company(company)
+            ._gdpr_give_self_service(
+                [
+                    {
+                        "partner_id": self.id,
+                        "text_id": text.id,
+                        "category_id": text.category_id.id,
+                        "source_id": source.id if source else False,
+                        "company_id": company.id,
+                    }
+                ],
+                visit,
+            )
+        )
+
+    def _gdpr_withdraw_own_consent(self, company, consent, visit):
+        """Withdraw the partner's active ``consent`` of ``company``.
+
+        Anything else (another person's consent, another company's, a
+        withdrawn one) is refused (empty recordset).
+        """
+        self.ensure_one()
+        if consent not in self._gdpr_preferences_values(company)["consents"]:
+            return self.env["gdpr.consent"]
+        return consent._gdpr_withdraw_self_service(visit)

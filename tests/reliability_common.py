@@ -80,6 +80,9 @@ class GdprReliabilityCommon(GdprCommon):
                     "date_received": "2026-01-05",
                 }
             ),
+            "gdpr.consent.request": env["gdpr.consent.request"].create(
+                {"partner_id": giver.id, "company_id": company.id}
+            ),
             "gdpr.consent": env["gdpr.consent"].create(
                 {
                     "partner_id": giver.id,

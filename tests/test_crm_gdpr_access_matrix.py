@@ -84,6 +84,10 @@ ACCESS_MATRIX = {
     "gdpr.processor.controller": REGISTER,
     "gdpr.dpia": REGISTER,
     "gdpr.dpia.risk": REGISTER,
+    # Double opt-in requests: GDPR users ask; the officer erases them (Art. 17).
+    "gdpr.consent.request": {**CONSENT, "officer": "rcwu", "manager": "rcwu"},
+    "gdpr.consent.request.wizard": WIZARD,
+    "gdpr.consent.withdraw.import": WIZARD,
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
 }
@@ -201,6 +205,11 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "partner_ids": [cls.giver.id],
                 "lang": "en_US",
             },
+            "gdpr.consent.request": lambda: {"partner_id": cls.giver.id},
+            "gdpr.consent.request.wizard": lambda: {
+                "text_ids": [cls.env.ref("crm_gdpr.gdpr_consent_text_newsletter").id]
+            },
+            "gdpr.consent.withdraw.import": lambda: {"pasted": "a@example.com"},
         }
         # Harmless writes: what a user of each model would change.
         cls.write_vals = {
@@ -226,6 +235,9 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             # The value it has: evidence never changes, a write may repeat it.
             "gdpr.information.record": {"method": "in_person"},
             "gdpr.bulk.job": {"cursor": 0},
+            "gdpr.consent.request": {"partner_id": cls.giver.id},
+            "gdpr.consent.request.wizard": {"partner_ids": [cls.giver.id]},
+            "gdpr.consent.withdraw.import": {"pasted": "b@example.com"},
         }
 
     def _addon_models(self):

@@ -73,6 +73,15 @@ env.cr.commit()
 """
 # Models added since version 1 (their seeded records are new on upgrade).
 NEW_MODELS = "('gdpr.data.category')"
+# Entries seeded in existing dictionaries since (issue 15: the self-service
+# sources), new on upgrade: {table: xml ids}.
+NEW_SEEDS = {
+    "gdpr_consent_source": (
+        "gdpr_consent_source_email_confirmation",
+        "gdpr_consent_source_preference_page",
+    ),
+    "gdpr_withdrawal_source": ("gdpr_withdrawal_source_preference_page",),
+}
 UNINSTALL = """
 env["ir.module.module"].search([("name", "=", "crm_gdpr")]).button_immediate_uninstall()
 env.cr.commit()
@@ -167,6 +176,21 @@ class TestCrmGdprUpgrade(BaseCase):
         self.assertFalse(errors, "\n".join(errors[:20]))
         return proc.stdout
 
+    def _new_seed_ids(self):
+        """``{table: ids}`` of the :data:`NEW_SEEDS` entries (none before)."""
+        result = {}
+        with db_connect(self.dbname).cursor() as cr:
+            for table, names in NEW_SEEDS.items():
+                cr.execute(
+                    SQL(
+                        "SELECT res_id FROM ir_model_data "
+                        "WHERE module = 'crm_gdpr' AND name IN %s",
+                        names,
+                    )
+                )
+                result[table] = [row[0] for row in cr.fetchall()] or [0]
+        return result
+
     def _query(self, query):
         with db_connect(self.dbname).cursor() as cr:
             cr.execute(SQL(query))
@@ -190,26 +214,43 @@ class TestCrmGdprUpgrade(BaseCase):
         """
         self.assertGreaterEqual(len(columns), 14)
         snapshot = {}
+        new_seeds = self._new_seed_ids()
         for table, names in columns.items():
             with db_connect(self.dbname).cursor() as cr:
                 row = SQL("ROW(%s)", SQL(", ").join(map(SQL.identifier, names)))
                 cr.execute(
                     SQL(
                         "SELECT count(*), "
-                        "md5(string_agg(%s::text, '|' ORDER BY %s::text)) FROM %s",
+                        "md5(string_agg(%s::text, '|' ORDER BY %s::text)) FROM %s %s",
                         row,
                         row,
                         SQL.identifier(table),
+                        SQL("WHERE NOT (id = ANY(%s))", new_seeds[table])
+                        if table in new_seeds
+                        else SQL(),
                     )
                 )
                 snapshot[table] = cr.fetchone()
+        seeded_messages = SQL(" OR ").join(
+            SQL("(model = %s AND res_id = ANY(%s))", table.replace("_", "."), ids)
+            for table, ids in new_seeds.items()
+        ) or SQL("FALSE")
         # The messages of the records of version 1: the upgrade seeds new
         # dictionaries (personal data categories), whose entries get their
         # own creation note.
+        with db_connect(self.dbname).cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT count(*), md5(string_agg(id || model || res_id || "
+                    "body::text, '|' ORDER BY id)) FROM mail_message "
+                    "WHERE model LIKE %s AND model NOT IN %s AND NOT (%s)",
+                    "gdpr.%",
+                    tuple(NEW_MODELS.strip("()").replace("'", "").split(",")),
+                    seeded_messages,
+                )
+            )
+            snapshot["messages"] = cr.fetchall()
         for name, query in {
-            "messages": "SELECT count(*), md5(string_agg(id || model || res_id || "
-            "body::text, '|' ORDER BY id)) FROM mail_message "
-            f"WHERE model LIKE 'gdpr.%%' AND model NOT IN {NEW_MODELS}",
             "tracking": "SELECT count(*) FROM mail_tracking_value v "
             "JOIN mail_message m ON m.id = v.mail_message_id "
             f"WHERE m.model LIKE 'gdpr.%%' AND m.model NOT IN {NEW_MODELS}",

@@ -21,9 +21,9 @@ class TestGdprDictionaries(GdprCommon):
     def test_seeded_values(self):
         seeded = {
             "gdpr.consent.category": 4,
-            "gdpr.consent.source": 5,
+            "gdpr.consent.source": 7,
             "gdpr.withdrawal.reason": 5,
-            "gdpr.withdrawal.source": 4,
+            "gdpr.withdrawal.source": 5,
             "gdpr.transfer.basis": 16,
             "gdpr.channel": 4,
         }

@@ -140,6 +140,17 @@ PRINTOUTS = [
 ]
 
 
+# The public pages (SPEC section 10), as the person sees them on a phone:
+# (file name, "preferences" or "request").
+PUBLIC_PAGES = [
+    ("preferences_page", "preferences"),
+    ("consent_confirmation_page", "request"),
+]
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+# The demo person whose pages are captured.
+PUBLIC_PARTNER = "base.res_partner_12"
+
+
 # ---------------------------------------------------------------------------
 # Odoo over JSON-RPC
 # ---------------------------------------------------------------------------
@@ -351,6 +362,75 @@ def capture_composer(browser, odoo, name, lead_id, template_id):
     time.sleep(1.5)
     path = DOCS / f"{name}.png"
     browser.screenshot(path)
+
+
+def public_urls(odoo, lang):
+    """The signed links of the demo person's preference page and of a new
+    consent request (the HMAC of the database secret, as the mails carry)."""
+    import hashlib  # noqa: PLC0415
+    import hmac  # noqa: PLC0415
+
+    secret = odoo.call("ir.config_parameter", "get_param", "database.secret")
+
+    def sign(scope, message):
+        return hmac.new(
+            secret.encode(), repr((scope, message)).encode(), hashlib.sha256
+        ).hexdigest()
+
+    partner_id = odoo.record_id(PUBLIC_PARTNER)
+    company_id = odoo.call("res.company", "search", [], limit=1)[0]
+    odoo.call("res.partner", "write", [partner_id], {"lang": lang})
+    newsletter = odoo.record_id("crm_gdpr.gdpr_consent_text_newsletter")
+    profiling = odoo.record_id("crm_gdpr.gdpr_consent_text_profiling")
+    odoo.call("gdpr.consent.text", "write", [newsletter, profiling], {"public": True})
+    wizard = odoo.call(
+        "gdpr.consent.request.wizard",
+        "create",
+        {"partner_ids": [(6, 0, [partner_id])], "text_ids": [(6, 0, [profiling])]},
+    )
+    odoo.call("gdpr.consent.request.wizard", "action_send", [wizard])
+    request_id = odoo.call(
+        "gdpr.consent.request",
+        "search",
+        [("partner_id", "=", partner_id)],
+        limit=1,
+        order="id desc",
+    )[0]
+    token = sign("crm_gdpr-preferences", (partner_id, company_id))
+    return {
+        "preferences": f"{odoo.url}/gdpr/preferences/{partner_id}/{token}"
+        f"?company_id={company_id}",
+        "request": f"{odoo.url}/gdpr/consent/{request_id}/"
+        + sign("crm_gdpr-consent-request", request_id),
+    }
+
+
+def capture_public_page(browser, name, url):
+    """A public page on a phone screen, as the person sees it."""
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=PHONE_WIDTH,
+        height=PHONE_HEIGHT,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    try:
+        browser.send("Page.navigate", url=url)
+        browser.wait_for(
+            "!!document.querySelector('.o_gdpr_public') && "
+            "document.readyState === 'complete'"
+        )
+        time.sleep(1.5)
+        path = DOCS / f"{name}.png"
+        browser.screenshot(path)
+    finally:
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
     return path
 
 
@@ -405,6 +485,63 @@ def copy_template_filestore(template, db):
             shutil.copytree(source, target, dirs_exist_ok=True)
 
 
+def capture_all(browser, odoo, lang, suffix, wanted):
+    """Every picture whose name is ``wanted``: composers, screens, the public
+    pages and the printouts. Returns the paths saved."""
+    saved = []
+    for name, lead_xmlid, template_xmlid in COMPOSERS:
+        if not wanted(name):
+            continue
+        saved.append(
+            capture_composer(
+                browser,
+                odoo,
+                name + suffix,
+                odoo.record_id(lead_xmlid),
+                odoo.record_id(template_xmlid),
+            )
+        )
+        dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+    for name, action_path, xmlid, page in SCREENS:
+        if not wanted(name):
+            continue
+        record_id = odoo.record_id(xmlid)
+        saved.append(
+            capture_screen(browser, odoo, name + suffix, action_path, record_id, page)
+        )
+        dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+    urls = public_urls(odoo, lang)
+    for name, page in PUBLIC_PAGES:
+        if not wanted(name):
+            continue
+        saved.append(capture_public_page(browser, name + suffix, urls[page]))
+        dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+    for name, report_xmlid, xmlid in PRINTOUTS:
+        if not wanted(name):
+            continue
+        record_id = odoo.record_id(xmlid)
+        saved.append(capture_printout(odoo, name + suffix, report_xmlid, record_id))
+        dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+    return saved
+
+
+def set_language(odoo, lang):
+    """Give the administrator ``lang``, activated with its terms loaded, as
+    Settings does."""
+    if lang != "en_US":
+        lang_ids = odoo.call(
+            "res.lang",
+            "search",
+            [("code", "=", lang), ("active", "in", [True, False])],
+        )
+        wizard = odoo.call(
+            "base.language.install", "create", {"lang_ids": [(6, 0, lang_ids)]}
+        )
+        odoo.call("base.language.install", "lang_install", [wizard])
+    admin_id = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
+    odoo.call("res.users", "write", [admin_id], {"lang": lang})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="crm_gdpr_screenshots")
@@ -457,19 +594,7 @@ def main():
         odoo = Odoo(url, args.db, "admin", "admin")
         # wkhtmltopdf fetches the report's styles from this address.
         odoo.call("ir.config_parameter", "set_param", "web.base.url", url)
-        if args.lang != "en_US":
-            # Activate the language and load its terms, as Settings does.
-            lang_ids = odoo.call(
-                "res.lang",
-                "search",
-                [("code", "=", args.lang), ("active", "in", [True, False])],
-            )
-            wizard = odoo.call(
-                "base.language.install", "create", {"lang_ids": [(6, 0, lang_ids)]}
-            )
-            odoo.call("base.language.install", "lang_install", [wizard])
-        admin_id = odoo.call("res.users", "search", [("login", "=", "admin")])[0]
-        odoo.call("res.users", "write", [admin_id], {"lang": args.lang})
+        set_language(odoo, args.lang)
         DOCS.mkdir(exist_ok=True)
         browser = Browser(chromium)
         browser.send(
@@ -485,35 +610,7 @@ def main():
         def wanted(name):
             return not only or name in only
 
-        for name, lead_xmlid, template_xmlid in COMPOSERS:
-            if not wanted(name):
-                continue
-            saved.append(
-                capture_composer(
-                    browser,
-                    odoo,
-                    name + suffix,
-                    odoo.record_id(lead_xmlid),
-                    odoo.record_id(template_xmlid),
-                )
-            )
-            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
-        for name, action_path, xmlid, page in SCREENS:
-            if not wanted(name):
-                continue
-            record_id = odoo.record_id(xmlid)
-            saved.append(
-                capture_screen(
-                    browser, odoo, name + suffix, action_path, record_id, page
-                )
-            )
-            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
-        for name, report_xmlid, xmlid in PRINTOUTS:
-            if not wanted(name):
-                continue
-            record_id = odoo.record_id(xmlid)
-            saved.append(capture_printout(odoo, name + suffix, report_xmlid, record_id))
-            dev.say(f"saved {saved[-1].relative_to(dev.ROOT)}")
+        saved.extend(capture_all(browser, odoo, args.lang, suffix, wanted))
     finally:
         if browser:
             browser.close()

@@ -7,3 +7,5 @@ from . import base_partner_merge_automatic_wizard
 from . import privacy_lookup_wizard
 from . import gdpr_access_report_wizard
 from . import mail_compose_message
+from . import gdpr_consent_request_wizard
+from . import gdpr_consent_withdraw_import

@@ -1,0 +1,203 @@
+import base64
+import csv
+import io
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.gdpr_input import normalize_email
+
+# Header names of the e-mail column in the exports of common mailing systems
+# (Mailchimp "Email Address", Brevo "EMAIL", FreshMail "email", ...).
+EMAIL_HEADERS = re.compile(r"e-?mail|adres|address", re.IGNORECASE)
+# Shown in the preview: the first unmatched addresses.
+PREVIEW_LIMIT = 200
+# What the pasted list is split on.
+PASTED_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class GdprConsentWithdrawImport(models.TransientModel):
+    """Withdrawals from an outside mailing system (SPEC section 10).
+
+    Takes the export of unsubscribed addresses (CSV with ``;`` or ``,``, or
+    XLSX: one column of e-mails, with or without a header; or a pasted
+    list), shows the matched and unmatched addresses, then withdraws the
+    active consents of the matched ones in one batch.
+    """
+
+    _name = "gdpr.consent.withdraw.import"
+    _description = "GDPR: Import of Unsubscribed Addresses"
+
+    file = fields.Binary(help="CSV or XLSX export of the addresses.")
+    filename = fields.Char()
+    pasted = fields.Text(
+        string="Pasted Addresses", help="Addresses separated by new lines, commas or ;"
+    )
+    category_ids = fields.Many2many(
+        "gdpr.consent.category",
+        string="Categories",
+        help="Withdraw the consents of these categories; empty: of all categories.",
+    )
+    date_withdrawn = fields.Date(
+        string="Withdrawal Date", required=True, default=fields.Date.context_today
+    )
+    reason_id = fields.Many2one(
+        "gdpr.withdrawal.reason",
+        default=lambda self: self.env.ref(
+            "crm_gdpr.gdpr_withdrawal_reason_unsubscribe", raise_if_not_found=False
+        ),
+    )
+    source_id = fields.Many2one(
+        "gdpr.withdrawal.source",
+        default=lambda self: self.env["gdpr.withdrawal.source"]._get_default(),
+        help="Without a source the withdrawal records the company as its source.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("preview", "Preview"), ("done", "Done")],
+        default="draft",
+        required=True,
+    )
+    address_count = fields.Integer(string="Addresses", readonly=True)
+    matched_count = fields.Integer(string="Matched Addresses", readonly=True)
+    unmatched_count = fields.Integer(string="Unmatched Addresses", readonly=True)
+    invalid_count = fields.Integer(string="Invalid Lines", readonly=True)
+    consent_count = fields.Integer(string="Consents to Withdraw", readonly=True)
+    withdrawn_count = fields.Integer(string="Consents Withdrawn", readonly=True)
+    unmatched_preview = fields.Text(string="Unmatched", readonly=True)
+    matched_preview = fields.Text(string="Matched", readonly=True)
+
+    @api.onchange("file", "pasted", "category_ids")
+    def _onchange_input(self):
+        self.state = "draft"
+
+    # ------------------------------------------------------------------
+    # Reading the export
+    # ------------------------------------------------------------------
+    def _gdpr_rows(self):
+        """The rows of the uploaded file (lists of cell values)."""
+        if not self.file:
+            return []
+        raw = base64.b64decode(self.file)
+        name = (self.filename or "").lower()
+        if name.endswith(".xlsx") or raw[:2] == b"PK":
+            try:
+                import openpyxl  # pylint: disable=import-outside-toplevel
+
+                book = openpyxl.load_workbook(
+                    io.BytesIO(raw), read_only=True, data_only=True
+                )
+                sheet = book.worksheets[0]
+                return [
+                    ["" if cell is None else str(cell) for cell in row]
+                    for row in sheet.iter_rows(values_only=True)
+                ]
+            except Exception as error:  # noqa: BLE001 - any unreadable file
+                raise UserError(
+                    self.env._("The file cannot be read as XLSX: %s", error)
+                ) from error
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1250", errors="replace")
+        first = text.split("\n", 1)[0]
+        delimiter = max((";", ",", "\t"), key=first.count)
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+    @api.model
+    def _gdpr_email_column(self, rows):
+        """(index of the e-mail column, whether the first row is a header)."""
+        if not rows:
+            return 0, False
+        header = rows[0]
+        if not any("@" in cell for cell in header):
+            for index, cell in enumerate(header):
+                if EMAIL_HEADERS.search(cell or ""):
+                    return index, True
+        for row in rows[:20]:
+            for index, cell in enumerate(row):
+                if "@" in (cell or ""):
+                    return index, not any("@" in cell for cell in header)
+        return 0, False
+
+    def _gdpr_read_addresses(self):
+        """``(emails, invalid)``: the normalised addresses, unique, in order,
+        and the number of non-empty values that are no address."""
+        values = []
+        rows = self._gdpr_rows()
+        if rows:
+            column, has_header = self._gdpr_email_column(rows)
+            values.extend(
+                row[column]
+                for row in rows[1 if has_header else 0 :]
+                if len(row) > column
+            )
+        if self.pasted:
+            values.extend(PASTED_SEPARATORS.split(self.pasted))
+        emails, invalid = {}, 0
+        for value in values:
+            value = (value or "").strip()
+            if not value:
+                continue
+            email = normalize_email(value)
+            if email:
+                emails[email] = True
+            else:
+                invalid += 1
+        if not emails and not invalid:
+            raise UserError(
+                self.env._("Upload an export or paste the unsubscribed addresses.")
+            )
+        return list(emails), invalid
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_preview(self):
+        """Show the matched and unmatched addresses; nothing is withdrawn."""
+        self.ensure_one()
+        emails, invalid = self._gdpr_read_addresses()
+        consents, matched = self.env["gdpr.consent"]._gdpr_match_emails(
+            emails, self.category_ids
+        )
+        unmatched = [email for email in emails if email not in matched]
+        self.write(
+            {
+                "state": "preview",
+                "address_count": len(emails),
+                "matched_count": len(matched),
+                "unmatched_count": len(unmatched),
+                "invalid_count": invalid,
+                "consent_count": len(consents),
+                "matched_preview": "\n".join(sorted(matched)[:PREVIEW_LIMIT]),
+                "unmatched_preview": "\n".join(unmatched[:PREVIEW_LIMIT]),
+            }
+        )
+        return self._gdpr_reopen()
+
+    def action_withdraw(self):
+        """Withdraw the active consents of the matched addresses, one batch."""
+        self.ensure_one()
+        if self.state != "preview":
+            raise UserError(self.env._("Preview the addresses before withdrawing."))
+        emails, _invalid = self._gdpr_read_addresses()
+        consents, _matched = self.env["gdpr.consent"]._gdpr_match_emails(
+            emails, self.category_ids
+        )
+        consents.action_withdraw(
+            date_withdrawn=self.date_withdrawn,
+            reason=self.reason_id,
+            source=self.source_id,
+        )
+        self.write({"state": "done", "withdrawn_count": len(consents)})
+        return self._gdpr_reopen()
+
+    def _gdpr_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Import Unsubscribed Addresses"),
+        }
