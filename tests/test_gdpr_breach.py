@@ -524,21 +524,20 @@ class TestGdprBreachDeadlineJob(GdprBreachCommon):
         new, old = self._overdue_notes(breach)
         self.assertNotEqual(new.body, old.body, "each note gives its deadline")
 
-    def test_report_withdrawn_gets_a_new_overdue_note(self):
+    def test_reported_breach_stops_the_job(self):
         with freeze_time("2026-03-02 10:00:00"):
             breach = self._create_breach()
         Breach = self.env["gdpr.breach"]
         with freeze_time("2026-03-10 12:00:00"):
             self.assertEqual(Breach._cron_post_overdue() & breach, breach)
             breach.write({"is_reported": True, "delay_reason": "Late."})
-            self.assertFalse(breach.overdue_notified)
+            self.assertFalse(breach.is_overdue)
             self.assertFalse(Breach._cron_post_overdue() & breach)
-            # Ticked by mistake: the clock runs again, so does the job.
-            breach.write({"is_reported": False})
-            self.assertTrue(breach.is_overdue)
-            self.assertEqual(len(self._reminders(breach)), 1)
-            self.assertEqual(Breach._cron_post_overdue() & breach, breach)
-        self.assertEqual(len(self._overdue_notes(breach)), 2)
+            # A report is never withdrawn (a follow-up corrects it), so the
+            # clock does not run again.
+            with self.assertRaisesRegex(UserError, "cannot be withdrawn"):
+                breach.write({"is_reported": False})
+        self.assertEqual(len(self._overdue_notes(breach)), 1)
 
     def test_overdue_flag_is_written_by_the_job_only(self):
         with freeze_time("2026-03-02 10:00:00"):
