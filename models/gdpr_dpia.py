@@ -5,7 +5,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from .gdpr_dpia_risk import LEVELS
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_officer,
+    check_readable_values,
+    company_checked_fields,
+    record_id,
+)
 
 # The responsible person's reminder falls due this long before the review.
 REMINDER_ADVANCE = timedelta(days=14)
@@ -54,7 +61,17 @@ class GdprDpia(models.Model):
         "consultation_reference",
         "consultation_outcome",
     )
-    _gdpr_technical_fields = ("overdue_notified",)
+    # Computed: never written by a client (the approval checks the real
+    # values); the company follows the activity. The decider is the user
+    # who decides (see write).
+    _gdpr_technical_fields = (
+        "overdue_notified",
+        "is_overdue",
+        "risk_level",
+        "residual_risk_level",
+        "prior_consultation_required",
+        "company_id",
+    )
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
@@ -237,10 +254,16 @@ class GdprDpia(models.Model):
     @api.constrains(
         "state",
         "decision",
+        "dpo_id",
         "dpo_advice",
         "date_decision",
         "date_consultation",
+        "consultation_reference",
+        "consultation_outcome",
         "prior_consultation_required",
+        "date_review",
+        "action_plan",
+        "decision_reason",
     )
     def _check_decision(self):
         # A draft may prepare its decision; it counts once decided.
@@ -264,6 +287,19 @@ class GdprDpia(models.Model):
                         )
                     )
             if (
+                dpia.date_consultation
+                and dpia.date_decision
+                and dpia.date_consultation > dpia.date_decision
+            ):
+                raise ValidationError(
+                    _(
+                        "Impact assessment %s: the supervisory authority is "
+                        "consulted before the decision (Art. 36(1) GDPR), not "
+                        "after it.",
+                        dpia.name,
+                    )
+                )
+            if (
                 dpia.date_review
                 and dpia.date_decision
                 and dpia.date_review < dpia.date_decision
@@ -274,6 +310,12 @@ class GdprDpia(models.Model):
                         dpia.name,
                     )
                 )
+
+    @api.constrains("user_id", "decision_by_id", "company_id")
+    def _check_officers(self):
+        for dpia in self:
+            for fname in ("user_id", "decision_by_id"):
+                check_officer(dpia, fname)
 
     @api.constrains(*TEXT_FIELDS)
     def _check_text_length(self):
@@ -327,21 +369,61 @@ class GdprDpia(models.Model):
                     self.name,
                 )
             )
+        if not self.dpo_id:
+            raise ValidationError(
+                _(
+                    "Impact assessment %s: name the data protection officer "
+                    "who gave the advice before deciding.",
+                    self.name,
+                )
+            )
         if not self.decision or not self.date_decision:
             raise ValidationError(
                 _("Impact assessment %s: give the decision and its date.", self.name)
             )
+        if self.decision != "rejected" and not self.date_review:
+            raise ValidationError(
+                _(
+                    "Impact assessment %s: give the date of its review "
+                    "(Art. 35(11) GDPR) before approving the processing.",
+                    self.name,
+                )
+            )
+        if (
+            self.decision == "approved_measures"
+            and not (self.action_plan or "").strip()
+        ):
+            raise ValidationError(
+                _(
+                    "Impact assessment %s: the processing is approved once the "
+                    "action plan is carried out; describe the action plan.",
+                    self.name,
+                )
+            )
+        if self.decision == "rejected" and not (self.decision_reason or "").strip():
+            raise ValidationError(
+                _(
+                    "Impact assessment %s: give the reasons for not carrying "
+                    "out the processing.",
+                    self.name,
+                )
+            )
         if (
             self.prior_consultation_required
             and self.decision != "rejected"
-            and not self.date_consultation
+            and not (
+                self.date_consultation
+                and (self.consultation_reference or "").strip()
+                and (self.consultation_outcome or "").strip()
+            )
         ):
             raise ValidationError(
                 _(
                     "Impact assessment %s: the residual risk stays high. The "
                     "supervisory authority is consulted before the processing "
                     "is approved (Art. 36(1) GDPR): give the date of the "
-                    "consultation, or reject the processing.",
+                    "consultation, the authority's case reference and its "
+                    "outcome, or reject the processing.",
                     self.name,
                 )
             )
@@ -351,8 +433,15 @@ class GdprDpia(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # The model's access first: its error, not one about what the
+        # values name.
+        self.browse().check_access("create")
         for vals in vals_list:
             check_input_values(self, vals)
+            # Before the company check, which names the records it refuses.
+            check_readable_values(self, [vals], company_checked_fields(self, vals))
+            if vals.get("decision_by_id") and not self.env.su:
+                self._gdpr_raise_not_writable("decision_by_id")
             if vals.get("state", "draft") != "draft":
                 raise UserError(
                     _("An impact assessment is registered as a draft, then decided.")
@@ -362,6 +451,30 @@ class GdprDpia(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        check_readable_values(self, [vals], company_checked_fields(self, vals))
+        if "date_review" in vals and not vals["date_review"]:
+            decided = self.filtered(lambda d: d.state == "decided" and d.date_review)
+            if decided:
+                raise UserError(
+                    _(
+                        "Impact assessment %s is decided: its review date can be "
+                        "moved but not removed.",
+                        decided[0].name,
+                    )
+                )
+        deciding = vals.get("state") == "decided" and all(
+            dpia.state == "draft" for dpia in self
+        )
+        if (
+            "decision_by_id" in vals
+            and not self.env.su
+            and not (deciding and record_id(vals["decision_by_id"]) == self.env.uid)
+            and self._gdpr_changes("decision_by_id", vals["decision_by_id"])
+        ):
+            self._gdpr_raise_not_writable("decision_by_id")
+        if deciding:
+            # The decider is the user who decides.
+            vals = {**vals, "decision_by_id": self.env.uid}
         if "state" in vals:
             for dpia in self:
                 if dpia.state == "decided" and vals["state"] != "decided":
@@ -429,11 +542,7 @@ class GdprDpia(models.Model):
             if dpia.state != "draft":
                 raise UserError(_("Impact assessment %s is decided.", dpia.name))
             dpia.write(
-                {
-                    "state": "decided",
-                    "date_decision": dpia.date_decision or today,
-                    "decision_by_id": dpia.decision_by_id.id or self.env.user.id,
-                }
+                {"state": "decided", "date_decision": dpia.date_decision or today}
             )
 
     def action_review(self):

@@ -138,6 +138,9 @@ class GdprEvidenceMixin(models.AbstractModel):
             }
         )
         if self._gdpr_identifier_field:
+            # The model's access first: the sequence is read as superuser, a
+            # user without the right to create gets the error of this model.
+            self.browse().check_access("create")
             names = self._gdpr_next_identifiers(vals_list)
             for vals, name in zip(vals_list, names, strict=True):
                 # Whatever the caller sends: the server assigns the identifier.

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 
 from odoo import fields, models, tools
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 MAX_ID = 2**31 - 1
 # Dates before this year are typing errors (0001-01-01) that break printouts.
@@ -296,9 +296,15 @@ def check_readable_values(model, vals_list, fnames, message=None):
     ids = defaultdict(set)
     for vals in vals_list:
         for fname in fnames:
-            if rid := record_id(vals.get(fname)):
-                ids[model._fields[fname].comodel_name].add(rid)
+            field = model._fields[fname]
+            if field.type == "many2one":
+                if rid := record_id(vals.get(fname)):
+                    ids[field.comodel_name].add(rid)
+            else:
+                ids[field.comodel_name].update(_relational_ids(field, vals.get(fname)))
     for comodel, record_ids in ids.items():
+        if not record_ids:
+            continue
         records = model.env[comodel].browse(record_ids).exists()
         if (
             len(records) != len(record_ids)
@@ -343,3 +349,73 @@ def normalize_email(value):
     if PLAIN_EMAIL.fullmatch(value):
         return value.lower()
     return tools.email_normalize(value)
+
+
+def company_checked_fields(model, vals):
+    """The relational fields of ``vals`` checked for their company
+    (``check_company=True``): for :func:`check_readable_values`."""
+    return [
+        fname
+        for fname in vals
+        if fname in model._fields
+        and model._fields[fname].relational
+        and model._fields[fname].check_company
+    ]
+
+
+def check_computed_values(model, vals_list):
+    """Refuse values of fields the server computes (computed without an
+    inverse, related such as a line's company): a client never writes them.
+
+    A value equal to the stored one is no change (an export re-imported).
+    """
+    if model.env.su:
+        return
+    for vals in vals_list:
+        for fname in vals:
+            field = model._fields.get(fname)
+            if not field or not field.compute or field.inverse or not field.readonly:
+                continue
+            if model and not _changes(model, field, vals[fname]):
+                continue
+            raise UserError(
+                model.env._(
+                    "“%(field)s” of %(model)s is set by the system and cannot "
+                    "be written.",
+                    field=field._description_string(model.env),
+                    model=model.env["ir.model"]._get(model._name).name,
+                )
+            )
+
+
+def _changes(records, field, value):
+    """Whether writing ``value`` to ``field`` changes one of ``records``."""
+    for record in records:
+        new = field.convert_to_record(field.convert_to_cache(value, record), record)
+        old = record[field.name]
+        if field.type in ("char", "text", "html"):
+            new, old = new or False, old or False
+        if new != old:
+            return True
+    return False
+
+
+def check_officer(record, fname):
+    """Refuse a user in ``fname`` of ``record`` who is not a GDPR officer (or
+    manager) of the record's company: responsible people and deciders see
+    the record, its reminders and its data (SPEC 5, section 12)."""
+    user = record[fname]
+    if not user or user._is_superuser():
+        return
+    if not user.has_group("crm_gdpr.group_gdpr_officer") or (
+        record.company_id and record.company_id not in user.company_ids
+    ):
+        raise ValidationError(
+            record.env._(
+                "%(record)s: the “%(field)s” must be a GDPR officer of the company "
+                "%(company)s.",
+                record=record.display_name,
+                field=record._fields[fname]._description_string(record.env),
+                company=record.company_id.name,
+            )
+        )

@@ -36,6 +36,7 @@ class GdprProcessingActivity(models.Model):
     # Server-assigned number (SPEC section 7, see gdpr.evidence.mixin)
     _gdpr_identifier_field = "code"
     _gdpr_identifier_sequence = "gdpr.processing.activity"
+    _check_company_auto = True
 
     # Texts of the register limited in length (see _get_limited_text_fields)
     _TEXT_MAX_LENGTH = 4000
@@ -249,9 +250,29 @@ class GdprProcessingActivity(models.Model):
     @api.constrains("register_id", "on_behalf_of_id")
     def _check_on_behalf_of(self):
         for activity in self:
-            if activity.register_id.register_type == "processor" and not (
+            register = activity.register_id
+            if register.register_type != "processor" and activity.on_behalf_of_id:
+                raise ValidationError(
+                    _(
+                        "Processing activity %s is in a controller's register: "
+                        "it is carried out on no other controller's behalf.",
+                        activity.name,
+                    )
+                )
+            if (
                 activity.on_behalf_of_id
+                and activity.on_behalf_of_id
+                not in register.processor_controller_ids.partner_id
             ):
+                raise ValidationError(
+                    _(
+                        "Processing activity %s: the controller on whose behalf "
+                        "it is carried out is one of the controllers of its "
+                        "register (Art. 30(2)(a) GDPR).",
+                        activity.name,
+                    )
+                )
+            if register.register_type == "processor" and not (activity.on_behalf_of_id):
                 raise ValidationError(
                     _(
                         "Processing activity %s is in a processor's register: "
@@ -261,9 +282,63 @@ class GdprProcessingActivity(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if "register_id" in vals:
+            register = self.env["gdpr.processing.register"].browse(
+                vals["register_id"] if isinstance(vals["register_id"], int) else ()
+            )
+            moved = self.filtered(lambda a: a.company_id != register.company_id)
+            if register.exists() and moved:
+                moved._gdpr_check_company_kept()
+        if "processor_agreement_ids" in vals:
+            before = {activity: activity.processor_agreement_ids for activity in self}
+            res = super().write(vals)
+            for activity, agreements in before.items():
+                for agreement in agreements - activity.processor_agreement_ids:
+                    agreement._check_activities_kept(
+                        agreement.processing_activity_ids | activity
+                    )
+            return res
+        return super().write(vals)
+
     def unlink(self):
+        self._gdpr_check_served()
         self._gdpr_unlink_dpias()
         return super().unlink()
+
+    def _gdpr_evidence_agreements(self):
+        """The agreements serving the activities that are evidence (in force
+        or ended)."""
+        return self.processor_agreement_ids._gdpr_evidence_records()
+
+    def _gdpr_check_served(self):
+        """Refuse deleting an activity an agreement in force serves."""
+        agreements = self._gdpr_evidence_agreements()
+        if agreements:
+            activity = (agreements[0].processing_activity_ids & self)[:1]
+            raise UserError(
+                _(
+                    "Processing activity %(activity)s is served by processor "
+                    "agreement %(agreement)s, which was in force: it is part of "
+                    "the agreement's evidence and is kept.",
+                    activity=activity.display_name,
+                    agreement=agreements[0].display_name,
+                )
+            )
+
+    def _gdpr_check_company_kept(self):
+        """Refuse a change of company of activities whose decided impact
+        assessments or agreements in force are evidence of their company."""
+        decided = self.dpia_ids.filtered(lambda dpia: dpia.state == "decided")
+        agreements = self._gdpr_evidence_agreements()
+        if decided or agreements:
+            raise UserError(
+                _(
+                    "%(record)s is evidence of its company: the processing "
+                    "activities it concerns do not change company.",
+                    record=(decided or agreements)[0].display_name,
+                )
+            )
 
     def _gdpr_unlink_dpias(self):
         """Delete the draft impact assessments of the activities; refuse when

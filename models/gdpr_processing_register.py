@@ -238,7 +238,7 @@ class GdprProcessingRegister(models.Model):
                     )
                 )
 
-    @api.constrains("register_type")
+    @api.constrains("register_type", "processor_controller_ids")
     def _check_register_type(self):
         self.activity_ids._check_on_behalf_of()
 
@@ -284,11 +284,16 @@ class GdprProcessingRegister(models.Model):
         check_input_values(self, vals)
         check_company_move(self, vals)
         check_readable_values(self, [vals], self._gdpr_partner_fields)
+        if vals.get("company_id"):
+            self.filtered(
+                lambda register: register.company_id.id != vals["company_id"]
+            ).activity_ids._gdpr_check_company_kept()
         return super().write(vals)
 
     def unlink(self):
         # The activities go with the register (cascade): their impact
         # assessments first.
+        self.activity_ids._gdpr_check_served()
         self.activity_ids._gdpr_unlink_dpias()
         return super().unlink()
 

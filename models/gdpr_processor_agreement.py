@@ -5,7 +5,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    check_company_move,
+    check_input_values,
+    check_officer,
+    check_readable_values,
+    company_checked_fields,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -75,7 +81,14 @@ class GdprProcessorAgreement(models.Model):
         "company_id",
         *CLAUSE_FIELDS,
     )
-    _gdpr_technical_fields = ("overdue_notified",)
+    # Computed: never written by a client.
+    _gdpr_technical_fields = (
+        "overdue_notified",
+        "is_overdue",
+        "clauses_complete",
+        "missing_clauses",
+        "missing_transfer_country_ids",
+    )
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
@@ -310,7 +323,9 @@ class GdprProcessorAgreement(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains("state", "date_signed", "date_end", "date_terminated")
+    @api.constrains(
+        "state", "date_signed", "date_end", "date_terminated", "termination_reason"
+    )
     def _check_dates(self):
         today = fields.Date.context_today(self)
         for agreement in self:
@@ -356,10 +371,14 @@ class GdprProcessorAgreement(models.Model):
                             agreement.name,
                         )
                     )
-            elif agreement.date_terminated and agreement.state != "in_force":
+            elif agreement.state != "in_force" and (
+                agreement.date_terminated or agreement.termination_reason
+            ):
+                # In force, the form prepares them before "Terminate".
                 raise ValidationError(
                     _(
-                        "Agreement %s is not terminated: it has no termination date.",
+                        "Agreement %s is not terminated: it has no termination "
+                        "date or reason.",
                         agreement.name,
                     )
                 )
@@ -400,6 +419,11 @@ class GdprProcessorAgreement(models.Model):
                     )
                 )
 
+    @api.constrains("user_id", "company_id")
+    def _check_officers(self):
+        for agreement in self:
+            check_officer(agreement, "user_id")
+
     @api.constrains(*TEXT_FIELDS)
     def _check_text_length(self):
         for agreement in self:
@@ -420,8 +444,13 @@ class GdprProcessorAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # The model's access first: its error, not one about what the
+        # values name.
+        self.browse().check_access("create")
         for vals in vals_list:
             check_input_values(self, vals)
+            # Before the company check, which names the records it refuses.
+            check_readable_values(self, [vals], company_checked_fields(self, vals))
             if vals.get("state", "draft") != "draft":
                 raise UserError(
                     _(
@@ -434,9 +463,34 @@ class GdprProcessorAgreement(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        check_readable_values(self, [vals], company_checked_fields(self, vals))
         if "state" in vals:
             self._check_transition(vals["state"])
+        if "processing_activity_ids" in vals:
+            before = {
+                agreement: agreement.processing_activity_ids for agreement in self
+            }
+            res = super().write(vals)
+            for agreement, activities in before.items():
+                agreement._check_activities_kept(activities)
+            return res
         return super().write(vals)
+
+    def _check_activities_kept(self, activities):
+        """Refuse removing ``activities`` from the agreement once it is
+        evidence: what it served is part of it (adding one is tracked)."""
+        self.ensure_one()
+        removed = activities - self.processing_activity_ids
+        if removed and self._gdpr_evidence_records():
+            raise UserError(
+                _(
+                    "Agreement %(name)s was in force for processing activity "
+                    "%(activity)s: the activities it serves are part of its "
+                    "evidence and are not removed.",
+                    name=self.display_name,
+                    activity=removed[0].display_name,
+                )
+            )
 
     def _check_transition(self, state):
         """Refuse a change of state that the life of an agreement never takes:
@@ -446,6 +500,17 @@ class GdprProcessorAgreement(models.Model):
         for agreement in self:
             if agreement.state == state:
                 continue
+            if (
+                state == "in_force"
+                and agreement.date_end
+                and agreement.date_end < fields.Date.context_today(self)
+            ):
+                raise UserError(
+                    _(
+                        "Agreement %s has already ended: it cannot be put in force.",
+                        agreement.name,
+                    )
+                )
             if state not in TRANSITIONS.get(agreement.state, ()):
                 raise UserError(
                     _(

@@ -48,3 +48,11 @@ class GdprProcessorController(models.Model):
         tracking=True,
         help="The processing agreement signed with the controller.",
     )
+
+    _sql_constraints = [
+        (
+            "register_partner_uniq",
+            "unique(register_id, partner_id)",
+            "A controller appears only once in a processor's register.",
+        ),
+    ]

@@ -1,6 +1,12 @@
 from odoo import api, models
 
-from .gdpr_input import check_input_values, record_id
+from .gdpr_input import (
+    check_computed_values,
+    check_input_values,
+    check_readable_values,
+    company_checked_fields,
+    record_id,
+)
 
 
 class GdprRegisterLineMixin(models.AbstractModel):
@@ -20,12 +26,18 @@ class GdprRegisterLineMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             check_input_values(self, vals)
+            # Before the company check, which names the records it refuses.
+            check_readable_values(self, [vals], company_checked_fields(self, vals))
         self._gdpr_check_parent_access(vals_list)
+        # A line's company is its parent's (related), its scores computed.
+        check_computed_values(self.browse(), vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         check_input_values(self, vals)
+        check_readable_values(self, [vals], company_checked_fields(self, vals))
         self._gdpr_check_parent_access([vals])
+        check_computed_values(self, [vals])
         res = super().write(vals)
         if self._gdpr_parent_field in vals:
             self.check_access("write")

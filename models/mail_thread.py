@@ -13,6 +13,8 @@ CREATION_MESSAGES = {
     "gdpr.transfer": _lt("Transfer to a third country added."),
     "gdpr.joint.controller": _lt("Joint controller added."),
     "gdpr.consent.text": _lt("Consent text created."),
+    "gdpr.processor.agreement": _lt("Processor agreement registered."),
+    "gdpr.dpia": _lt("Impact assessment registered."),
 }
 
 

@@ -57,6 +57,7 @@ class GdprDpiaCommon(GdprCommon):
                 "dpo_advice": "The processing may go ahead.",
                 "date_dpo_advice": "2026-04-10",
                 "decision": "approved",
+                "date_review": "2027-04-01",
                 **vals,
             }
         )
@@ -98,11 +99,18 @@ class TestGdprDpia(GdprDpiaCommon):
             dpia.action_decide()
         self.assertEqual(dpia.state, "draft")
         dpia.write({"date_consultation": "2026-04-12", "consultation_reference": "X"})
+        with self.assertRaisesRegex(ValidationError, r"Art\. 36\(1\)"):
+            dpia.action_decide()
+        dpia.write({"consultation_outcome": "No objection."})
         dpia.action_decide()
         self.assertEqual(dpia.state, "decided")
 
     def test_rejection_needs_no_consultation(self):
-        dpia = self._create(risks=[("4", "4", "4", "4")], decision="rejected")
+        dpia = self._create(
+            risks=[("4", "4", "4", "4")],
+            decision="rejected",
+            decision_reason="The risk stays too high.",
+        )
         dpia.action_decide()
         self.assertEqual(dpia.decision, "rejected")
 

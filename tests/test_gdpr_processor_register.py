@@ -87,7 +87,11 @@ class TestGdprProcessorRegister(GdprCommon):
             {"register_id": controller.id, "name": "Own CRM"}
         )
         processor = self.env["gdpr.processing.register"].create(
-            {"title": "For clients", "register_type": "processor"}
+            {
+                "title": "For clients",
+                "register_type": "processor",
+                "processor_controller_ids": [(0, 0, {"partner_id": self.client.id})],
+            }
         )
         on_behalf = self.env["gdpr.processing.activity"].create(
             {

@@ -93,6 +93,7 @@ class TestGdprDpiaReport(GdprDpiaCommon):
             action_plan="Pseudonymise the scores by June.",
             date_consultation="2026-04-12",
             consultation_reference="DKN.123",
+            consultation_outcome="No objection.",
             date_review="2027-04-15",
         )
         dpia.action_decide()
