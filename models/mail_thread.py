@@ -13,6 +13,8 @@ CREATION_MESSAGES = {
     "gdpr.transfer": _lt("Transfer to a third country added."),
     "gdpr.joint.controller": _lt("Joint controller added."),
     "gdpr.consent.text": _lt("Consent text created."),
+    "gdpr.information.record": _lt("Information record registered."),
+    "gdpr.bulk.job": _lt("Background job queued."),
 }
 
 
