@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .gdpr_jobs import process_each
@@ -267,11 +268,49 @@ class CrmLead(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("gdpr_inform_by"):
+                self._gdpr_raise_inform_by_not_writable()
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "gdpr_inform_by" in vals:
+            new = fields.Date.to_date(vals["gdpr_inform_by"] or False)
+            # sudo: the stored deadline is compared, nothing is shown.
+            if any(lead.gdpr_inform_by != new for lead in self.sudo()):
+                self._gdpr_raise_inform_by_not_writable()
+            vals = dict(vals)
+            del vals["gdpr_inform_by"]
+        # A duty of Art. 14(3) that arose stays when the source is changed or
+        # cleared afterwards. sudo: the deadline is kept, nothing is shown.
+        deadlines = {}
+        if "source_id" in vals:
+            deadlines = {
+                lead.id: lead.gdpr_inform_by
+                for lead in self.sudo()
+                if lead.gdpr_inform_by
+            }
         res = super().write(vals)
+        if deadlines:
+            lost = self.sudo().filtered(
+                lambda lead: lead.id in deadlines and not lead.gdpr_inform_by
+            )
+            for lead in lost:
+                super(CrmLead, lead).write({"gdpr_inform_by": deadlines[lead.id]})
         if vals.get("partner_id"):
             self._gdpr_hand_over_consents()
         return res
+
+    def _gdpr_raise_inform_by_not_writable(self):
+        raise UserError(
+            self.env._(
+                "“%(field)s” of %(model)s is set by the system and cannot be written.",
+                field=self._fields["gdpr_inform_by"]._description_string(self.env),
+                model=self.env["ir.model"]._get(self._name).name,
+            )
+        )
 
     def _gdpr_hand_over_consents(self):
         """Give the lead's partner to its consents that have no giver yet.
@@ -376,13 +415,51 @@ class CrmLead(models.Model):
             )
         }
         leads = leads.filtered(lambda lead: lead.id not in reminded)
+        officers = self._gdpr_first_officers(leads.company_id)
         process_each(
             leads,
             lambda lead: lead.activity_schedule(
                 "crm_gdpr.mail_activity_type_gdpr_inform",
                 date_deadline=fields.Date.context_today(lead),
-                user_id=(lead.user_id or lead.create_uid).id,
+                user_id=lead._gdpr_reminder_user(officers).id,
             ),
             "Information duty reminder",
         )
         return leads
+
+    def _gdpr_reminder_user(self, officers):
+        """Who is reminded of the lead: its salesperson, else its team's
+        leader, else the first GDPR officer of its company (of any company
+        for a lead of none); never OdooBot.
+
+        :param officers: ``{company id: user}`` (see _gdpr_first_officers)
+        """
+        self.ensure_one()
+        for user in (self.user_id, self.team_id.user_id):
+            if user and user.active and user.id != SUPERUSER_ID:
+                return user
+        return officers.get(self.company_id.id) or self.env["res.users"]
+
+    @api.model
+    def _gdpr_first_officers(self, companies):
+        """The first GDPR officer (by id) of each company, and of any
+        company under ``False`` (one query)."""
+        group = self.env.ref("crm_gdpr.group_gdpr_officer")
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.ids),
+                    ("share", "=", False),
+                    ("id", "!=", SUPERUSER_ID),
+                ],
+                order="id",
+            )
+        )
+        first = {False: users[:1]}
+        for company in companies:
+            officer = users.filtered(lambda u, c=company: c in u.company_ids)[:1]
+            if officer:
+                first[company.id] = officer
+        return first

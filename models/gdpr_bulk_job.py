@@ -1,9 +1,13 @@
 import logging
+import time
+import weakref
 from datetime import timedelta
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +19,21 @@ BATCH_SIZE_PARAM = "crm_gdpr.bulk_job_batch_size"
 DEFAULT_BATCH_SIZE = 500
 # A batch that fails this many times in a row fails the job.
 MAX_BATCH_FAILURES = 3
+# A call of the cron stops its batch after about this many seconds (the
+# cursor records where); the runner calls again.
+BATCH_SECONDS_PARAM = "crm_gdpr.bulk_job_batch_seconds"
+DEFAULT_BATCH_SECONDS = 20
+# Items run together in one savepoint; a chunk that fails is run again item
+# by item, so that one failing item is skipped and the others are done.
+CHUNK_SIZE = 50
+# Errors of the batch as a whole (a concurrent update, a lost connection):
+# the batch is rolled back and retried, never its items skipped.
+BATCH_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
+# Reasons of failed items kept on the job.
+MAX_ITEM_ERRORS = 100
+# Start of the current run of Odoo's cron runner, per cursor: the runner
+# calls the method up to 10 times in one run, under one time limit.
+_RUN_STARTS = weakref.WeakKeyDictionary()
 
 
 class GdprBulkJob(models.Model):
@@ -123,6 +142,12 @@ class GdprBulkJob(models.Model):
         copy=False,
         help="The consents the job created, withdrew or erased.",
     )
+    item_errors = fields.Text(
+        string="Failed Items",
+        readonly=True,
+        copy=False,
+        help="Why the failed items were skipped (one line per item).",
+    )
     # Failures of the current batch.
     batch_failures = fields.Integer(readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
@@ -210,6 +235,7 @@ class GdprBulkJob(models.Model):
             }
         )
         self._gdpr_trigger()
+        self._gdpr_trigger_after_commit()
         return job.sudo(self.env.su)
 
     @api.model
@@ -218,20 +244,81 @@ class GdprBulkJob(models.Model):
         # runner up.
         self.env.ref("crm_gdpr.ir_cron_gdpr_bulk_job").sudo()._trigger(at)
 
+    @api.model
+    def _gdpr_trigger_after_commit(self):
+        """Trigger the runner again once the current transaction commits.
+
+        The trigger made in the transaction may be consumed by a run that
+        ends before this transaction commits, and so never sees the job:
+        a trigger made after the commit always finds it.
+        """
+        registry = self.env.registry
+
+        def trigger():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["gdpr.bulk.job"]._gdpr_trigger()
+
+        self.env.cr.postcommit.add(trigger)
+
     # ------------------------------------------------------------------
     # Running
     # ------------------------------------------------------------------
     @api.model
+    def _gdpr_batch_seconds(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SECONDS_PARAM)
+        return float(value) if value else DEFAULT_BATCH_SECONDS
+
+    @api.model
+    def _gdpr_run_seconds(self):
+        """Seconds one run of the cron runner may spend in this job: half its
+        time limit (``limit_time_real_cron``, else ``limit_time_real``)."""
+        limit = config.get("limit_time_real_cron") or 0
+        if limit <= 0:
+            limit = config.get("limit_time_real") or 0
+        return limit / 2 if limit > 0 else None
+
+    @api.model
+    def _gdpr_run_deadline(self, now):
+        """When the current run of Odoo's cron runner must stop working
+        (``time.monotonic()`` value), or None outside the runner.
+
+        The runner calls the method up to 10 times in one run, under one
+        time limit: the calls of a run stop at half that limit in all.
+        """
+        run_seconds = self._gdpr_run_seconds()
+        if not (self.env.context.get("cron_id") and run_seconds):
+            return None
+        return _RUN_STARTS.setdefault(self.env.cr, now) + run_seconds
+
+    @api.model
     def _cron_gdpr_process_jobs(self):
         """Run one batch of the next job, then report the progress.
 
-        Odoo's cron runner commits after each call and calls again while
-        the progress says work remains; this method never commits.
+        A batch stops at its size or after ``crm_gdpr.bulk_job_batch_seconds``
+        (default 20), whichever comes first, the cursor recording where. When
+        the job finishes and time remains, the next queued job gets its batch
+        in the same call. Odoo's cron runner commits after each call and
+        calls again while the progress says work remains; when the run's time
+        is spent, the call does nothing and triggers a new run. This method
+        never commits.
         """
-        job = self._gdpr_lock_next_job()
-        if not job:
-            return
-        done = job._gdpr_run_batch()
+        now = time.monotonic()
+        deadline = now + self._gdpr_batch_seconds()
+        run_deadline = self._gdpr_run_deadline(now)
+        if run_deadline is not None:
+            if now >= run_deadline:
+                self._gdpr_trigger()
+                return
+            deadline = min(deadline, run_deadline)
+        done = 0
+        while True:
+            job = self._gdpr_lock_next_job()
+            if not job:
+                break
+            done += job._gdpr_run_batch(deadline)
+            if job.state in self._gdpr_open_states() or time.monotonic() >= deadline:
+                break
         if done:
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=self._gdpr_remaining_items()
@@ -265,12 +352,16 @@ class GdprBulkJob(models.Model):
         total, done = groups[0]
         return max((total or 0) - (done or 0), 0)
 
-    def _gdpr_run_batch(self):
+    def _gdpr_run_batch(self, deadline=None):
         """Run the next batch of the job; return the number of items done.
 
         The batch runs in a savepoint as the job's user; its work, the
-        cursor and the counts are written in the same transaction. A failure
-        rolls the batch back and is noted on the job.
+        cursor and the counts are written in the same transaction. It stops
+        early at ``deadline`` (a ``time.monotonic()`` value), after one chunk
+        at least. An item that fails is skipped, counted as failed and its
+        reason kept (SPEC section 9); a failure of the batch itself (the
+        user's companies, a concurrent update) rolls the batch back and is
+        noted on the job.
         """
         self.ensure_one()
         start = self.cursor
@@ -285,21 +376,26 @@ class GdprBulkJob(models.Model):
             # pending hooks (tracking, bus) of the failed batch.
             with self.env.cr.savepoint():
                 job = self.with_env(self._gdpr_user_env())
-                result = job._gdpr_process(self.job_type, batch, self.params or {})
+                result = job._gdpr_process_batch(
+                    self.job_type, batch, self.params or {}, deadline
+                )
         except Exception as error:  # noqa: BLE001 -- noted on the job, retried
             _logger.exception(
                 "GDPR background job %s: batch at item %s failed", self.id, start
             )
             self._gdpr_batch_failed(error)
             return 0
-        records = result.get("records") or self.env["gdpr.consent"]
+        records = result["records"]
+        errors = [line for line in (self.item_errors or "").splitlines() if line]
+        errors += result["errors"]
         self.write(
             {
-                "cursor": start + len(batch),
+                "cursor": start + result["count"],
                 "processed_count": self.processed_count + len(records),
-                "skipped_count": self.skipped_count + result.get("skipped", 0),
-                "failed_count": self.failed_count + result.get("failed", 0),
+                "skipped_count": self.skipped_count + result["skipped"],
+                "failed_count": self.failed_count + result["failed"],
                 "consent_ids": [Command.link(rid) for rid in records.ids],
+                "item_errors": "\n".join(errors[:MAX_ITEM_ERRORS]) or False,
                 "batch_failures": 0,
                 "error": False,
                 "retry_at": False,
@@ -307,7 +403,85 @@ class GdprBulkJob(models.Model):
         )
         if self.cursor >= self.item_count:
             self._gdpr_finish()
-        return len(batch)
+        return result["count"]
+
+    def _gdpr_process_batch(self, job_type, items, params, deadline=None):
+        """Run ``items`` in chunks until done or ``deadline``, as the user.
+
+        :return: a dict: ``count`` (items done), ``records``, ``skipped``,
+            ``failed`` (consents) and ``errors`` (one line per failed item)
+        """
+        totals = {
+            "count": 0,
+            "records": self.env["gdpr.consent"],
+            "skipped": 0,
+            "failed": 0,
+            "errors": [],
+        }
+        for index in range(0, len(items), CHUNK_SIZE):
+            if index and deadline is not None and time.monotonic() >= deadline:
+                break
+            chunk = items[index : index + CHUNK_SIZE]
+            try:
+                result = self._gdpr_process_isolated(job_type, chunk, params)
+            except BATCH_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 -- the chunk is run item by item
+                self.env.clear()
+                result = self._gdpr_process_one_by_one(job_type, chunk, params)
+            totals["count"] += len(chunk)
+            totals["records"] |= result.get("records") or self.env["gdpr.consent"]
+            totals["skipped"] += result.get("skipped", 0)
+            totals["failed"] += result.get("failed", 0)
+            totals["errors"] += result.get("errors", [])
+        return totals
+
+    def _gdpr_process_isolated(self, job_type, items, params):
+        """Run ``items`` in a savepoint, flushed inside it."""
+        with self.env.cr.savepoint():
+            result = self._gdpr_process(job_type, items, params)
+            self.env.flush_all()
+        return result
+
+    def _gdpr_process_one_by_one(self, job_type, items, params):
+        """Run each of ``items`` in its own savepoint; skip those that fail."""
+        totals = {"records": self.env["gdpr.consent"], "skipped": 0, "failed": 0}
+        errors = []
+        for item in items:
+            try:
+                result = self._gdpr_process_isolated(job_type, [item], params)
+            except BATCH_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 -- skipped, counted, kept
+                _logger.info(
+                    "GDPR background job: %s item %s failed and was skipped",
+                    job_type,
+                    item,
+                    exc_info=True,
+                )
+                self.env.clear()
+                totals["failed"] += self._gdpr_item_consents(job_type, item, params)
+                reason = error.args[0] if isinstance(error, UserError) else repr(error)
+                errors.append(
+                    self.env._(
+                        "Item %(item)s: %(reason)s",
+                        item=item,
+                        reason=str(reason).splitlines()[0] if reason else "",
+                    )
+                )
+                continue
+            totals["records"] |= result.get("records") or self.env["gdpr.consent"]
+            totals["skipped"] += result.get("skipped", 0)
+            totals["failed"] += result.get("failed", 0)
+        totals["errors"] = errors
+        return totals
+
+    @api.model
+    def _gdpr_item_consents(self, job_type, item, params):
+        """How many consents ``item`` stands for (the counts are consents)."""
+        if job_type == "consent_grant":
+            return len(params.get("lines") or ()) or 1
+        return len(item) if isinstance(item, list) else 1
 
     def _gdpr_user_env(self):
         """The environment of the job's user, in the companies of the launch.

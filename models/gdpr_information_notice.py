@@ -1,6 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .gdpr_input import check_company_move, check_input_values
+
+# What people were informed of: frozen once a record refers to the notice.
+LOCKED_ONCE_GIVEN = ("name", "body", "date_start", "company_id")
 
 
 class GdprInformationNotice(models.Model):
@@ -48,6 +52,7 @@ class GdprInformationNotice(models.Model):
     is_current = fields.Boolean(
         string="In Force",
         compute="_compute_is_current",
+        search="_search_is_current",
         help="The version of the notice in force today in its company.",
     )
     record_ids = fields.One2many(
@@ -63,6 +68,15 @@ class GdprInformationNotice(models.Model):
         current = self._gdpr_current_notices(self.company_id)
         for notice in self:
             notice.is_current = notice in current
+
+    def _search_is_current(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Search “In Force” with = or != and True or False.")
+            )
+        current = self._gdpr_current_notices(self.env.companies)
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", current.ids)]
 
     def _compute_record_count(self):
         counts = dict(
@@ -82,7 +96,38 @@ class GdprInformationNotice(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        self._check_given_notice_write(vals)
         return super().write(vals)
+
+    def _check_given_notice_write(self, vals):
+        """A notice people were informed of never changes its wording, title,
+        start date or company: a new version is a new notice (SPEC 13)."""
+        fnames = [fname for fname in LOCKED_ONCE_GIVEN if fname in vals]
+        if not fnames or not self.ids:
+            return
+        # sudo: whether records exist decides the rule, whoever can read them.
+        given = {
+            notice.id
+            for [notice] in self.env["gdpr.information.record"]
+            .sudo()
+            ._read_group([("notice_id", "in", self.ids)], ["notice_id"])
+        }
+        for notice in self.filtered(lambda n: n.id in given):
+            for fname in fnames:
+                field = self._fields[fname]
+                new = field.convert_to_record(
+                    field.convert_to_cache(vals[fname], notice), notice
+                )
+                if new != notice[fname]:
+                    raise UserError(
+                        self.env._(
+                            "People were informed of notice “%(notice)s”: its "
+                            "“%(field)s” cannot change. Archive it and create "
+                            "the new version as a new notice.",
+                            notice=notice.display_name,
+                            field=field._description_string(self.env),
+                        )
+                    )
 
     @api.model
     def _gdpr_current_notices(self, companies=None):

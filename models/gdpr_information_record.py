@@ -213,6 +213,28 @@ class GdprInformationRecord(models.Model):
         self._check_source_access([vals])
         return super().write(vals)
 
+    def _gdpr_check_evidence_write(self, vals):
+        """An empty person is filled by the lead hand-over only: with the
+        customer of the record's lead (as a consent's giver, SPEC section 2)."""
+        res = super()._gdpr_check_evidence_write(vals)
+        if vals.get("partner_id"):
+            # sudo: only the lead's own customer is compared, nothing is shown.
+            foreign = self.filtered(
+                lambda record: (
+                    not record.partner_id
+                    and record.lead_id.sudo().partner_id.id != vals["partner_id"]
+                )
+            )
+            if foreign:
+                raise UserError(
+                    self.env._(
+                        "%s: the person informed is the customer of its lead "
+                        "only (set the lead's customer).",
+                        foreign[0].display_name,
+                    )
+                )
+        return res
+
     def _gdpr_unlink_refused_message(self):
         return self.env._(
             "Information records are evidence that a person was informed and "

@@ -8,7 +8,7 @@ and a consent the user cannot read never decides which records match.
 """
 
 from odoo import models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -106,23 +106,66 @@ def search_active_categories(model, operator, value, holder_query):
     :param holder_query: ``holder_query(state=, category_ids=)`` returns
         the SQL of the ids of ``model`` holding such consents
     """
-    if operator in ("in", "not in", "=", "!="):
-        if isinstance(value, models.BaseModel):
-            value = value.ids
-        elif isinstance(value, int) or value is False:
-            value = [value] if value else []
-        ids = [vid for vid in value if vid] if value else []
-        if not value or not ids:
-            # "= False": no active category; "!= False": some.
-            query = holder_query(state="active")
-            positive = operator in ("!=", "not in")
-        else:
-            query = holder_query(state="active", category_ids=ids)
-            positive = operator in ("in", "=")
-        return [("id", "in" if positive else "not in", query)]
-    # Names ("ilike", …): search the categories first.
-    categories = model.env["gdpr.consent.category"]._search([("name", operator, value)])
-    return [("gdpr_active_category_ids", "in", list(categories))]
+    value = _category_search_value(model, operator, value)
+    if isinstance(value, str):
+        # A name ("=" / "in" a name as "ilike"): search the categories first.
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
+        name_operator = operator
+        if operator in ("=", "!=", "in", "not in"):
+            name_operator = "ilike"
+        elif negative:
+            name_operator = expression.TERM_OPERATORS_NEGATION[operator]
+        categories = model.env["gdpr.consent.category"]._search(
+            [("name", name_operator, value)]
+        )
+        ids = list(categories)
+        if not ids:
+            return expression.TRUE_DOMAIN if negative else expression.FALSE_DOMAIN
+        query = holder_query(state="active", category_ids=ids)
+        return [("id", "not in" if negative else "in", query)]
+    ids = value
+    if not ids:
+        # "= False": no active category; "!= False": some.
+        query = holder_query(state="active")
+        positive = operator in ("!=", "not in")
+    else:
+        query = holder_query(state="active", category_ids=ids)
+        positive = operator in ("in", "=")
+    return [("id", "in" if positive else "not in", query)]
+
+
+CATEGORY_NAME_OPERATORS = ("like", "not like", "ilike", "not ilike", "=like", "=ilike")
+
+
+def _category_search_value(model, operator, value):
+    """The value of a ``gdpr_active_category_ids`` leaf: a name or a list of ids.
+
+    :raise UserError: for an operator or a value the search does not support
+    """
+    message = model.env._(
+        "Search “Active Consent Categories” with =, !=, in or not in and "
+        "categories (their ids or a name), or with like / ilike and a name."
+    )
+    if operator in CATEGORY_NAME_OPERATORS:
+        if not isinstance(value, str):
+            raise UserError(message)
+        return value
+    if operator not in ("in", "not in", "=", "!="):
+        raise UserError(message)
+    if isinstance(value, models.BaseModel):
+        if value._name != "gdpr.consent.category":
+            raise UserError(message)
+        return value.ids
+    if value is False or value is None:
+        return []
+    if isinstance(value, str):
+        return value
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if not all(
+        v is False or (isinstance(v, int) and not isinstance(v, bool)) for v in values
+    ):
+        raise UserError(message)
+    return [v for v in values if v]
 
 
 def informed_query(env, column, notice_ids):

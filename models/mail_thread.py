@@ -15,6 +15,8 @@ CREATION_MESSAGES = {
     "gdpr.consent.text": _lt("Consent text created."),
     "gdpr.processor.agreement": _lt("Processor agreement registered."),
     "gdpr.dpia": _lt("Impact assessment registered."),
+    "gdpr.information.record": _lt("Information record registered."),
+    "gdpr.bulk.job": _lt("Background job queued."),
 }
 
 

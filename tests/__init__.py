@@ -20,3 +20,4 @@ from . import test_gdpr_dpia
 from . import test_gdpr_processor_register
 from . import test_gdpr_processor_reports
 from . import test_crm_gdpr_processor_tour
+from . import test_crm_gdpr_sales_jobs_attacks

@@ -376,7 +376,12 @@ class TestInformationRecords(GdprSalesCommon):
         record = self._record(partner_id=self.partner.id)
         self.assertTrue(record.name.startswith("INF/"))
         self.assertEqual(record.body, self.notice.body)
-        self.notice.body = "<p>A new wording.</p>"
+        # The notice is locked once given: a new wording is a new notice.
+        with self.assertRaises(UserError):
+            self.notice.body = "<p>A new wording.</p>"
+        self.env["gdpr.information.notice"].create(
+            {"name": "Version 2", "body": "<p>A new wording.</p>"}
+        )
         self.assertIn("answer your enquiries", record.body)
 
     def test_record_evidence_never_changes(self):

@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -140,7 +141,7 @@ class TestGdprBulkJob(GdprConsentCommon):
 
         def grant_then_crash(model, givers, *args, **kwargs):
             real_grant(model, givers[:250], *args, **kwargs)
-            raise RuntimeError("worker lost its database connection")
+            raise psycopg2.OperationalError("worker lost its database connection")
 
         with patch.object(GdprConsent, "_gdpr_grant", grant_then_crash):
             self.Job._cron_gdpr_process_jobs()
@@ -239,7 +240,9 @@ class TestGdprBulkJob(GdprConsentCommon):
         self._assert_chain_intact()
 
     def test_job_runs_as_its_user(self):
-        """A salesperson's job touches nothing the salesperson cannot read."""
+        """A salesperson's job touches nothing the salesperson cannot read:
+        such an item is refused, counted as failed with its reason, and the
+        others are done (SPEC section 9)."""
         other = self._create_consent(partner_id=self.other_partner.id)
         other_company = (
             self.env["gdpr.consent"]
@@ -247,23 +250,50 @@ class TestGdprBulkJob(GdprConsentCommon):
             .create(self._consent_vals(company_id=self.company_2.id))
         )
         job = self.Job.with_user(self.user_sales)._gdpr_launch(
-            "consent_withdraw", (other | other_company).ids, {}, "Withdrawal"
+            "consent_withdraw", (other_company | other).ids, {}, "Withdrawal"
         )
         self.assertEqual(job.allowed_company_ids, self.company)
+        self._run()
+        self.assertEqual(job.state, "done")
+        self.assertEqual((job.processed_count, job.failed_count), (1, 1))
+        self.assertFalse(other.active)
+        self.assertEqual(other.write_uid, self.user_sales)
+        self.assertTrue(other_company.active, "the unreadable item is refused")
+        self.assertEqual(len(job.item_errors.splitlines()), 1)
+        self.assertIn(str(other_company.id), job.item_errors)
+        self.assertIn("1 processed, 0 skipped, 1 failed", job.message_ids[0].body)
+
+    def test_failed_job_is_told_and_resumed(self):
+        other = self._create_consent(partner_id=self.other_partner.id)
+        job = (
+            self.Job.with_user(self.user_sales)
+            ._gdpr_launch("consent_withdraw", other.ids, {}, "Withdrawal")
+            .sudo()
+        )
+        # The user does not work in the job's companies: every batch fails.
+        job.sudo().write(
+            {
+                "company_id": self.company_2.id,
+                "allowed_company_ids": [Command.set(self.company_2.ids)],
+            }
+        )
         now = fields.Datetime.now()
         for attempt in range(3):
             with freeze_time(now + timedelta(hours=attempt + 1)):
                 self.Job._cron_gdpr_process_jobs()
         self.assertEqual(job.state, "failed")
         self.assertTrue(other.active, "the batch is refused whole")
-        self.assertTrue(other_company.active)
-        self.assertIn("failed after 0 of 2 items", job.message_ids[0].body)
+        self.assertIn("failed after 0 of 1 items", job.message_ids[0].body)
         self.assertEqual(
             self._bus_messages(self.user_sales)[-1]["payload"]["type"], "danger"
         )
-        # Resumed after the cause is gone (here: what the user cannot read).
-        job.sudo().items = other.ids
-        job.sudo().item_count = 1
+        # Resumed after the cause is gone.
+        job.sudo().write(
+            {
+                "company_id": self.company.id,
+                "allowed_company_ids": [Command.set(self.company.ids)],
+            }
+        )
         job.with_user(self.user_sales).action_resume()
         self.assertEqual((job.state, job.batch_failures), ("queued", 0))
         self._run()

@@ -47,12 +47,28 @@ class GdprConsentBulkGrant(models.TransientModel):
     def create(self, vals_list):
         wizards = super().create(vals_list)
         wizards._check_givers_access()
+        wizards._check_grant_company()
         return wizards
 
     def write(self, vals):
         res = super().write(vals)
         self._check_givers_access()
+        if "company_id" in vals:
+            self._check_grant_company()
         return res
+
+    def _check_grant_company(self):
+        """The consents are granted in a company the user works in now,
+        refused at once whatever the size (a job would fail later)."""
+        if self.env.su:
+            return
+        if any(wizard.company_id not in self.env.companies for wizard in self):
+            raise UserError(
+                _(
+                    "You cannot grant consents in a company you do not work in: "
+                    "select it in the company switcher first."
+                )
+            )
 
     @api.model
     def default_get(self, fields_list):
@@ -140,6 +156,7 @@ class GdprConsentBulkGrant(models.TransientModel):
         are created in committed batches and the job is opened.
         """
         self.ensure_one()
+        self._check_grant_company()
         lines = self._prepare_grant_lines()
         givers = self.partner_ids or self.lead_id
         params = {

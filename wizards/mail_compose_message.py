@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 
 # Recipients named in the warning; the others are counted.
 WARNING_NAMES = 10
@@ -32,7 +33,11 @@ class MailComposeMessage(models.TransientModel):
     @api.depends("template_id")
     def _compute_gdpr_category_id(self):
         for composer in self:
-            category = composer.template_id.gdpr_category_id
+            # A category the user cannot read (another company's) is no
+            # category here: the composer warns, it never blocks.
+            # sudo(False): the stored compute runs as superuser.
+            category = composer.template_id.gdpr_category_id.sudo(False)
+            category = category._filtered_access("read")
             if category or not composer.gdpr_category_id:
                 composer.gdpr_category_id = category
 
@@ -49,7 +54,7 @@ class MailComposeMessage(models.TransientModel):
         for composer in self:
             composer.gdpr_warning = False
             composer.gdpr_warning_count = 0
-            category = composer.gdpr_category_id
+            category = composer.gdpr_category_id.sudo(False)._filtered_access("read")
             if not category.needs_consent:
                 continue
             missing, total = composer._gdpr_recipients_without_consent()
@@ -76,6 +81,31 @@ class MailComposeMessage(models.TransientModel):
                 total=total,
                 category=category.display_name,
                 names=names,
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._gdpr_check_category(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._gdpr_check_category(vals)
+        return super().write(vals)
+
+    @api.model
+    def _gdpr_check_category(self, vals):
+        """Refuse a consent category the user cannot read (another company's)."""
+        category_id = vals.get("gdpr_category_id")
+        if not isinstance(category_id, int) or isinstance(category_id, bool):
+            return
+        category = self.env["gdpr.consent.category"].browse(category_id)
+        if not category.exists() or not category._filtered_access("read"):
+            raise UserError(
+                self.env._(
+                    "The consent category of this e-mail does not exist or "
+                    "belongs to a company you do not work in."
+                )
             )
 
     def _gdpr_recipients(self):
