@@ -413,8 +413,14 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     @api.depends("text_id")
     def _compute_text_body(self):
+        Lang = self.env["res.lang"]
+        fallback = None
         for consent in self:
-            lang = active_lang(self.env, consent.partner_id.lang, self.env.lang)
+            lang = consent.partner_id.lang
+            if not (lang and Lang._get_code(lang)):
+                # An installed but inactive language cannot render: once.
+                fallback = fallback or active_lang(self.env, self.env.lang)
+                lang = fallback
             consent.text_body = consent.text_id.with_context(
                 lang=lang
             )._gdpr_sanitized_body()
