@@ -13,6 +13,8 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.http import request
 
+from ..models.gdpr_input import active_lang
+
 # The longest browser name kept (a Char of the evidence holds 1,000).
 USER_AGENT_LIMIT = 1000
 
@@ -25,6 +27,15 @@ def _visit():
         "user_agent": (request.httprequest.user_agent.string or "")[:USER_AGENT_LIMIT]
         or False,
     }
+
+
+def _as_public_user():
+    """Act as the public user, whatever session the browser carries.
+
+    The act is the data subject's: an employee logged in in the same browser
+    must not be recorded as its author (creator, chatter, evidence log).
+    """
+    request.update_env(user=request.env.ref("base.public_user").id)
 
 
 def _to_int(value):
@@ -40,6 +51,7 @@ class GdprPublicController(http.Controller):
     # ------------------------------------------------------------------
     def _preferences_partner(self, partner_id, token, company_id):
         """The signed partner and company, as superuser, or a 404."""
+        _as_public_user()
         # sudo: the public visitor reads the one partner the signed link
         # names (checked just below) and nothing else.
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
@@ -50,7 +62,8 @@ class GdprPublicController(http.Controller):
             or not partner._gdpr_check_preferences_token(company, token)
         ):
             raise NotFound()
-        lang = partner.lang or company.partner_id.lang
+        # An installed but inactive language cannot render the page.
+        lang = active_lang(request.env, partner.lang, company.partner_id.lang)
         if lang:
             request.update_context(lang=lang)
             partner = partner.with_context(lang=lang)
@@ -125,25 +138,37 @@ class GdprPublicController(http.Controller):
     # Double opt-in
     # ------------------------------------------------------------------
     def _consent_request(self, request_id, token):
+        _as_public_user()
         # sudo: the one request the signed link names (checked below).
         consent_request = (
             request.env["gdpr.consent.request"].sudo().browse(request_id).exists()
         )
         if not consent_request or not consent_request._gdpr_check_token(token):
             raise NotFound()
-        lang = consent_request.lang or consent_request.company_id.partner_id.lang
+        lang = active_lang(
+            request.env,
+            consent_request.lang,
+            consent_request.company_id.partner_id.lang,
+        )
         if lang:
             request.update_context(lang=lang)
             consent_request = consent_request.with_context(lang=lang)
         return consent_request.with_company(consent_request.company_id)
 
-    def _render_request(self, consent_request, token, answer=None):
+    def _render_request(self, consent_request, token, answer=None, consents=None):
+        already = consent_request.text_ids.browse()
+        if answer == "confirm" and consents is not None:
+            # Confirmed just now: the texts not registered again.
+            already = consent_request._gdpr_valid_texts() - consents.text_id
         return request.render(
             "crm_gdpr.gdpr_consent_request_page",
             {
                 "consent_request": consent_request,
                 "res_company": consent_request.company_id,
                 "expired": consent_request._gdpr_is_expired(),
+                "no_longer_valid": not consent_request._gdpr_valid_texts(),
+                "already_given": already,
+                "new_consents": consents,
                 "answer": answer,
                 "action_url": f"/gdpr/consent/{consent_request.id}/{token}",
             },
@@ -169,8 +194,10 @@ class GdprPublicController(http.Controller):
     )
     def gdpr_consent_request_confirm(self, request_id, token, **kwargs):
         consent_request = self._consent_request(request_id, token)
-        consent_request._gdpr_confirm(_visit())
-        return self._render_request(consent_request, token, answer="confirm")
+        consents = consent_request._gdpr_confirm(_visit())
+        return self._render_request(
+            consent_request, token, answer="confirm", consents=consents
+        )
 
     @http.route(
         "/gdpr/consent/<int:request_id>/<string:token>/refuse",

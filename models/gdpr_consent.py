@@ -12,6 +12,7 @@ from odoo.tools import SQL, format_date
 
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_input import (
+    active_lang,
     check_company_move,
     check_input_values,
     check_input_values_list,
@@ -345,9 +346,9 @@ class GdprConsent(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        # The request is the mail that asked, erasable with the person (the
-        # privacy lookup): the confirmation itself stays on the consent.
-        ondelete="set null",
+        # The request is the proof of the double opt-in: kept while consents
+        # name it (the privacy lookup anonymises it, see the request).
+        ondelete="restrict",
         help="The e-mail request (double opt-in) the person confirmed.",
     )
     withdrawn_at = fields.Datetime(
@@ -412,8 +413,14 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
     @api.depends("text_id")
     def _compute_text_body(self):
+        Lang = self.env["res.lang"]
+        fallback = None
         for consent in self:
-            lang = consent.partner_id.lang or self.env.lang
+            lang = consent.partner_id.lang
+            if not (lang and Lang._get_code(lang)):
+                # An installed but inactive language cannot render: once.
+                fallback = fallback or active_lang(self.env, self.env.lang)
+                lang = fallback
             consent.text_body = consent.text_id.with_context(
                 lang=lang
             )._gdpr_sanitized_body()
@@ -1351,6 +1358,7 @@ class GdprConsent(models.Model):
         syncing = _BLACKLIST_SYNC.get()
         one_by_one = self.browse()
         emails = {}
+        blacklisted = set()
         for consent in self:
             text = consent.text_id
             channel = consent.contact_channel_id
@@ -1377,6 +1385,7 @@ class GdprConsent(models.Model):
                 with self.env.cr.savepoint():
                     self._gdpr_blacklist_emails(emails)
                     self.env.flush_all()
+                blacklisted.update(emails.values())
             except (UserError, ValidationError, ValueError):
                 one_by_one |= self.browse([consent.id for consent in emails])
         else:
@@ -1387,15 +1396,23 @@ class GdprConsent(models.Model):
                     consent._gdpr_add_to_blacklist()
                     self.env.flush_all()
             except (UserError, ValidationError, ValueError) as error:
-                consent.message_post(
+                # Logged, not posted: a note of a user without an e-mail
+                # address cannot be posted, and the withdrawal must not fail.
+                consent._message_log(
                     body=_(
                         "%(value)s could not be added to the blacklist: "
                         "%(error)s. The consent is withdrawn all the same.",
                         value=consent.contact_value,
                         error=error.args[0] if error.args else _("invalid value"),
                     ),
-                    subtype_xmlid="mail.mt_note",
                 )
+            else:
+                if consent.contact_channel_id.kind == "email":
+                    blacklisted.add(tools.email_normalize(consent.contact_value))
+        # The blacklist is shared: the address now on it withdraws the other
+        # consents bound to it, as any blacklisting does (SPEC 10); those
+        # withdrawn here are inactive already, no loop.
+        self.env["gdpr.consent"]._gdpr_withdraw_blacklisted(blacklisted)
 
     def _gdpr_blacklist_emails(self, emails):
         """Blacklist the valid ``{consent: normalised e-mail}`` in one batch,
@@ -1562,9 +1579,8 @@ class GdprConsent(models.Model):
                 self.env["mail.blacklist"].sudo()._add(
                     email, message=_("Consent %s withdrawn", self.name)
                 )
-            self.message_post(
-                body=_("%s added to the email blacklist.", self.contact_value),
-                subtype_xmlid="mail.mt_note",
+            self._message_log(
+                body=_("%s added to the email blacklist.", self.contact_value)
             )
         else:
             # sudo: the phone blacklist is writable by administrators only;
@@ -1572,9 +1588,8 @@ class GdprConsent(models.Model):
             self.env["phone.blacklist"].sudo().add(
                 self.contact_value, message=_("Consent %s withdrawn", self.name)
             )
-            self.message_post(
-                body=_("%s added to the phone blacklist.", self.contact_value),
-                subtype_xmlid="mail.mt_note",
+            self._message_log(
+                body=_("%s added to the phone blacklist.", self.contact_value)
             )
 
     # ------------------------------------------------------------------

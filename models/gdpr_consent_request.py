@@ -6,7 +6,13 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import check_company_move, check_input_values
+from .gdpr_input import (
+    active_lang,
+    check_company_move,
+    check_input_values,
+    check_readable_values,
+    normalize_email,
+)
 
 # The request's link is valid this many days unless the system parameter
 # says otherwise.
@@ -21,6 +27,8 @@ SERVER_FIELDS = (
     "date_refused",
     "email",
     "lang",
+    "date_expiry",
+    "name",
 )
 # Fixed once the request is sent: who was asked, and for what.
 SENT_LOCKED_FIELDS = ("partner_id", "lead_id", "text_ids", "company_id")
@@ -90,6 +98,8 @@ class GdprConsentRequest(models.Model):
         string="Consent Texts",
         check_company=True,
         readonly=True,
+        # What was asked stays shown when a text is archived later.
+        context={"active_test": False},
     )
     state = fields.Selection(
         [
@@ -143,7 +153,13 @@ class GdprConsentRequest(models.Model):
             request.email = tools.email_normalize(
                 partner.email or lead.email_from or ""
             )
-            request.lang = partner.lang or lead.lang_code or False
+            # An installed but inactive language cannot render the mail.
+            request.lang = active_lang(
+                self.env,
+                partner.lang,
+                lead.lang_code,
+                request.company_id.partner_id.lang,
+            )
 
     @api.depends("date_sent")
     def _compute_date_expiry(self):
@@ -159,6 +175,11 @@ class GdprConsentRequest(models.Model):
             check_input_values(self, vals)
             if not _SERVER_WRITE.get():
                 self._check_server_fields(vals)
+        self._check_readable_givers(vals_list)
+        for vals in vals_list:
+            if not vals.get("company_id"):
+                vals["company_id"] = self._gdpr_giver_company(vals).id
+        self._check_giver_company(vals_list)
         # Nor through context defaults (a client sends the context).
         self = self.with_context(  # pylint: disable=context-overridden
             {
@@ -174,6 +195,7 @@ class GdprConsentRequest(models.Model):
     def write(self, vals):
         check_input_values(self, vals)
         check_company_move(self, vals)
+        self._check_readable_givers([vals])
         if not _SERVER_WRITE.get():
             self._check_server_fields(vals)
             if set(vals) & set(SENT_LOCKED_FIELDS) and any(
@@ -189,6 +211,120 @@ class GdprConsentRequest(models.Model):
         if {"partner_id", "lead_id"} & set(vals):
             self._check_giver()
         return res
+
+    @api.model
+    def _check_readable_givers(self, vals_list):
+        """Refuse a request for a contact, lead or text the user cannot read.
+
+        Checked before anything is computed from them (the request's name and
+        e-mail) and before the company check, whose message names them: the
+        AccessError names nothing (SPEC 8).
+        """
+        message = self.env._(
+            "You cannot ask for consent for a contact, lead or consent text "
+            "you cannot read."
+        )
+        check_readable_values(self, vals_list, ("partner_id", "lead_id"), message)
+        if self.env.su:
+            return
+        text_ids = set()
+        for vals in vals_list:
+            for command in vals.get("text_ids") or ():
+                if isinstance(command, (list, tuple)) and command:
+                    if command[0] == 6 and len(command) > 2:
+                        text_ids.update(command[2] or ())
+                    elif command[0] == 4 and len(command) > 1:
+                        text_ids.add(command[1])
+                elif isinstance(command, int):
+                    text_ids.add(command)
+        if text_ids:
+            texts = (
+                self.env["gdpr.consent.text"]
+                .with_context(active_test=False)
+                .browse(text_ids)
+                .exists()
+            )
+            if len(texts) != len(text_ids) or texts._filtered_access("read") != texts:
+                raise AccessError(message)
+
+    @api.model
+    def _gdpr_giver_company(self, vals):
+        """The company a request for the giver of ``vals`` is made in: the
+        giver's company when the user works in it, else the current one."""
+        giver = self.env["res.partner"].browse(vals.get("partner_id") or ())
+        lead = self.env["crm.lead"].browse(vals.get("lead_id") or ())
+        company = lead.company_id or giver.company_id
+        if company and company in self.env.companies:
+            return company
+        return self.env.company
+
+    @api.model
+    def _check_giver_company(self, vals_list):
+        """A clear message, naming nothing, for a giver of another company."""
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals["company_id"])
+            for model, fname in (
+                ("res.partner", "partner_id"),
+                ("crm.lead", "lead_id"),
+            ):
+                if not vals.get(fname):
+                    continue
+                record = self.env[model].browse(vals[fname])
+                if record.company_id and record.company_id != company:
+                    raise UserError(
+                        self.env._(
+                            "The contact or lead belongs to a company you do not "
+                            "work in now: switch to that company to ask for consent."
+                        )
+                    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        # The proof of the double opt-in (SPEC 7): which e-mail was asked,
+        # when, for what, and that the person confirmed.
+        if any(request.state == "confirmed" for request in self):
+            raise UserError(
+                self.env._(
+                    "A confirmed consent request is the evidence of the "
+                    "consents it created and cannot be deleted; to erase the "
+                    "person's data, use the Privacy Lookup."
+                )
+            )
+
+    def _privacy_lookup_erase(self):
+        """The privacy lookup's "Delete": erase the personal data, keep the
+        request (as consents are anonymised, not deleted)."""
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_officer"):
+            raise AccessError(
+                self.env._(
+                    "Only the data protection officer can erase the data of "
+                    "consent requests."
+                )
+            )
+        self.check_access("write")
+        names = ", ".join(str(request.id) for request in self)
+        # sudo: the erasure empties the giver and the address the request
+        # was sent to; checked for the officer above.
+        requests = self.sudo()
+        requests.message_ids.unlink()
+        requests._write_erasure(
+            {"partner_id": False, "lead_id": False, "email": False, "name": False}
+        )
+        return self.env._(
+            "%s: contact, lead and e-mail address removed; the request is kept",
+            names,
+        )
+
+    def _write_erasure(self, vals):
+        """Write past the checks of :meth:`write` (a giver is required),
+        untracked: the logged erasure only (private, server code)."""
+        # pylint: disable=super-method-mismatch
+        return super(GdprConsentRequest, self.with_context(mail_notrack=True)).write(
+            vals
+        )
+
+    def _privacy_lookup_erase_message(self, details):
+        return self.env._("Anonymized consent request %(details)s", details=details)
 
     def _check_server_fields(self, vals):
         given = [fname for fname in SERVER_FIELDS if fname in vals]
@@ -257,7 +393,6 @@ class GdprConsentRequest(models.Model):
                     "The consent text “%s” is not in force yet.", not_valid[0].name
                 )
             )
-        company = self.env.company
         leads = leads.filtered(lambda lead: lead.partner_id not in partners)
         vals_list, skipped = [], []
         for partner in partners:
@@ -268,7 +403,6 @@ class GdprConsentRequest(models.Model):
             vals_list.append(
                 {
                     "partner_id": partner.id,
-                    "company_id": company.id,
                     "text_ids": [(6, 0, texts.ids)],
                 }
             )
@@ -281,7 +415,6 @@ class GdprConsentRequest(models.Model):
                 {
                     "partner_id": lead.partner_id.id,
                     "lead_id": lead.id,
-                    "company_id": company.id,
                     "text_ids": [(6, 0, texts.ids)],
                 }
             )
@@ -322,7 +455,13 @@ class GdprConsentRequest(models.Model):
     def _gdpr_check_token(self, token):
         """Whether ``token`` is this request's signature (constant time)."""
         self.ensure_one()
-        return bool(token) and tools.consteq(str(token), self._gdpr_token())
+        # consteq compares ASCII strings only: any other token is wrong.
+        return (
+            isinstance(token, str)
+            and token.isascii()
+            and bool(token)
+            and tools.consteq(token, self._gdpr_token())
+        )
 
     def _gdpr_confirmation_url(self):
         self.ensure_one()
@@ -347,22 +486,70 @@ class GdprConsentRequest(models.Model):
         )
         self.invalidate_recordset(["state"])
 
+    def _gdpr_valid_texts(self):
+        """The texts of the request that can still be consented to."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self.text_ids.filtered(
+            lambda text: text.active and text.date_start <= today
+        )
+
+    def _gdpr_already_given_texts(self, texts):
+        """Of ``texts``, those the person already consents to in the
+        request's company, with an active consent bound to the request's
+        e-mail (confirming them again would register a second one)."""
+        self.ensure_one()
+        giver = [("partner_id", "=", self.partner_id.id)]
+        if not self.partner_id:
+            giver = [("lead_id", "=", self.lead_id.id)]
+        consents = self.env["gdpr.consent"].search(
+            [
+                ("state", "=", "active"),
+                ("company_id", "=", self.company_id.id),
+                ("text_id", "in", texts.ids),
+                *giver,
+            ]
+        )
+        bound = consents.filtered(
+            lambda consent: (
+                self.email
+                in (
+                    normalize_email(consent.contact_value),
+                    consent.partner_id.email_normalized,
+                    consent.lead_id.email_normalized,
+                )
+            )
+        )
+        return bound.text_id
+
     def _gdpr_confirm(self, visit):
         """Create the consents asked for, once. Returns the new consents.
 
-        A request answered already, or expired, creates nothing.
+        A request answered already, or expired, creates nothing. A request
+        whose texts are all archived or no longer in force cannot be
+        confirmed: it expires with a note. The texts the person already
+        consents to (bound to the same e-mail) are skipped, with a note.
         """
         self.ensure_one()
         self._gdpr_lock()
         if self._gdpr_expire_if_due() or self.state != "sent":
             return self.env["gdpr.consent"]
+        texts = self._gdpr_valid_texts()
+        if not texts:
+            with _server_write():
+                self.write({"state": "expired"})
+            self._message_log(
+                body=self.env._(
+                    "The person opened the link, but none of the consent texts "
+                    "asked for is valid any more: nothing can be confirmed and "
+                    "the request expired."
+                )
+            )
+            return self.env["gdpr.consent"]
+        already = self._gdpr_already_given_texts(texts)
         source = self.env.ref(
             "crm_gdpr.gdpr_consent_source_email_confirmation",
             raise_if_not_found=False,
-        )
-        today = fields.Date.context_today(self)
-        texts = self.text_ids.filtered(
-            lambda text: text.active and text.date_start <= today
         )
         vals_list = [
             {
@@ -374,16 +561,23 @@ class GdprConsentRequest(models.Model):
                 "company_id": self.company_id.id,
                 "request_id": self.id,
             }
-            for text in texts
+            for text in texts - already
         ]
         consents = (
             self.env["gdpr.consent"]
             .with_company(self.company_id)
-            .with_context(lang=self.lang or self.env.lang)
+            .with_context(lang=active_lang(self.env, self.lang, self.env.lang))
             ._gdpr_give_self_service(vals_list, visit)
         )
         with _server_write():
             self.write({"state": "confirmed", "date_confirmed": visit["at"]})
+        if already:
+            self._message_log(
+                body=self.env._(
+                    "Already consented, not registered again: %s",
+                    ", ".join(already.mapped("name")),
+                )
+            )
         return consents
 
     def _gdpr_refuse(self, visit):

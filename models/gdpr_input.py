@@ -419,3 +419,20 @@ def check_officer(record, fname):
                 company=record.company_id.name,
             )
         )
+
+
+def active_lang(env, *codes):
+    """The first of ``codes`` that is an active language, else an active one.
+
+    A partner's language may be installed but inactive (Odoo accepts it):
+    rendering in it fails. The fallback is the default language of new
+    contacts, else English, else the first active language.
+    """
+    Lang = env["res.lang"]
+    # sudo: the default language of new contacts, read for a public page too.
+    default = env["ir.default"].sudo()._get("res.partner", "lang")
+    for code in (*codes, default, "en_US"):
+        if code and Lang._get_code(code):
+            return code
+    installed = Lang.get_installed()
+    return installed[0][0] if installed else False

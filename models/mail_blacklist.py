@@ -7,7 +7,8 @@ class MailBlacklist(models.Model):
     An address put on the e-mail blacklist by any path — a mailing's
     unsubscribe link, by hand, an import — withdraws the active consents
     bound to it of texts marked *Synchronise Blacklist*. ``_add`` creates or
-    re-activates an entry, so ``create`` and ``write`` see every path.
+    re-activates an entry, so ``create`` and ``write`` (re-activation, a
+    changed address) see every path.
     """
 
     _inherit = "mail.blacklist"
@@ -28,14 +29,17 @@ class MailBlacklist(models.Model):
         return records
 
     def write(self, vals):
-        reactivated = (
-            self.filtered(lambda entry: not entry.active)
-            if vals.get("active")
-            else self.browse()
+        # Re-activated entries, and active entries given another address,
+        # blacklist an address anew: as a new entry, they withdraw.
+        before = (
+            {entry.id: (entry.active, entry.email) for entry in self}
+            if "active" in vals or "email" in vals
+            else {}
         )
         res = super().write(vals)
-        if reactivated:
-            self.env["gdpr.consent"]._gdpr_withdraw_blacklisted(
-                reactivated.mapped("email")
+        if before:
+            added = self.filtered(
+                lambda entry: entry.active and before[entry.id] != (True, entry.email)
             )
+            self.env["gdpr.consent"]._gdpr_withdraw_blacklisted(added.mapped("email"))
         return res

@@ -335,8 +335,12 @@ class ResPartner(models.Model):
     def _gdpr_check_preferences_token(self, company, token):
         """Whether ``token`` signs this partner's page in ``company``."""
         self.ensure_one()
-        return bool(token) and tools.consteq(
-            str(token), self._gdpr_preferences_token(company)
+        # consteq compares ASCII strings only: any other token is wrong.
+        return (
+            isinstance(token, str)
+            and token.isascii()
+            and bool(token)
+            and tools.consteq(token, self._gdpr_preferences_token(company))
         )
 
     def _gdpr_preferences_url(self, company=None):

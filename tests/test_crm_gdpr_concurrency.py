@@ -54,6 +54,7 @@ class TestCrmGdprConcurrency(TransactionCase):
                 .id
             )
         self.consent_ids = [self.consent_id]
+        self.partner_ids = [self.partner_id]
         self.addCleanup(self._remove_committed_data)
 
     def _remove_committed_data(self):
@@ -89,10 +90,10 @@ class TestCrmGdprConcurrency(TransactionCase):
             cr.execute(SQL("DELETE FROM gdpr_consent WHERE id IN %s", ids))
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["mail.blacklist"].with_context(active_test=False).search(
-                [("email", "=", "race@example.com")]
+                [("email", "in", ["race@example.com", "race2@example.com"])]
             ).unlink()
             env["gdpr.processing.register"].browse(self.register_id).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
 
     def _env(self, cr):
         return api.Environment(cr, self.uid_admin, {})
@@ -298,9 +299,16 @@ class TestCrmGdprConcurrency(TransactionCase):
         """
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            # Another person's: the first job's withdrawal blacklists
+            # race@example.com, which withdraws that address's other
+            # synchronised consents (red team 15, F18).
+            other = env["res.partner"].create(
+                {"name": "Concurrent Giver 2", "email": "race2@example.com"}
+            )
+            self.partner_ids.append(other.id)
             second = env["gdpr.consent"].create(
                 {
-                    "partner_id": self.partner_id,
+                    "partner_id": other.id,
                     "category_id": env.ref(
                         "crm_gdpr.gdpr_consent_category_newsletter"
                     ).id,

@@ -143,8 +143,14 @@ class TestGdprConsentRequestModel(GdprConsentCommon):
     def test_request_can_be_erased_by_the_officer(self):
         (request,), _skipped = self._ask(self.partner)
         consent = request._gdpr_confirm(self._visit())
-        request.with_user(self.user_officer).unlink()
-        self.assertFalse(consent.request_id)
+        # a confirmed request is the evidence of the double opt-in: the
+        # privacy lookup anonymises it, it is never deleted (red team 15, F8)
+        with self.assertRaises(UserError):
+            request.with_user(self.user_officer).unlink()
+        request.with_user(self.user_officer)._privacy_lookup_erase()
+        self.assertFalse(request.partner_id)
+        self.assertFalse(request.email)
+        self.assertEqual(consent.request_id, request)
         self.assertEqual(consent.confirmed_ip, VISIT["ip"])
         (result,) = self.env["gdpr.evidence.event"].verify_chain(self.company)
         self.assertTrue(result["ok"], result["mismatch"])

@@ -544,7 +544,11 @@ class TestGdprRequestActions(GdprRequestCommon):
                     "date_given": "2026-02-01",
                 }
             )
+            # Without blacklisting the address: that would withdraw the
+            # person's other synchronised consents (red team 15, F18).
+            cls.text_newsletter.sync_blacklist = False
             cls.consent_withdrawn.action_withdraw(date_withdrawn=date(2026, 2, 15))
+            cls.text_newsletter.sync_blacklist = True
             # The same person's consent in a company the officer does not work in.
             cls.consent_other_company = env_2["gdpr.consent"].create(
                 {
@@ -616,6 +620,9 @@ class TestGdprRequestActions(GdprRequestCommon):
         self.assertEqual(
             wizard.line_ids.filtered("to_withdraw").consent_id, self.consent_active
         )
+        # Not synchronised with the blacklist: a blacklisted address would
+        # withdraw its consents in every company (red team 15, F18).
+        self.text_marketing.sync_blacklist = False
         wizard.action_withdraw()
         self.assertEqual(self.consent_active.state, "withdrawn")
         self.assertEqual(

@@ -64,20 +64,24 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
         self.assertEqual(self.consent_marketing.state, "withdrawn")
 
     def test_consent_withdrawal_blacklists_without_a_loop(self):
-        """Withdrawing one consent blacklists its address (as before) and
-        withdraws no other consent of the person: they withdrew that one."""
+        """Withdrawing one consent blacklists its address (as before); the
+        address on the blacklist withdraws the other synchronised consents
+        bound to it, as any blacklisting does (red team 15, F18), once."""
         self.consent_marketing.action_withdraw()
-        self.assertTrue(
-            self.env["mail.blacklist"].search([("email", "=", "anna@example.com")])
+        entries = self.env["mail.blacklist"].search(
+            [("email", "=", "anna@example.com")]
         )
+        self.assertEqual(len(entries), 1)
         self.assertEqual(self.consent_marketing.state, "withdrawn")
         self.assertEqual(
             self.consent_marketing.withdrawal_reason_id, self.reason_request
         )
-        self.assertEqual(self.consent_newsletter.state, "active")
-        # and the newsletter's withdrawal later finds the entry there
-        self.consent_newsletter.action_withdraw()
         self.assertEqual(self.consent_newsletter.state, "withdrawn")
+        self.assertEqual(
+            self.consent_newsletter.withdrawal_reason_id, self.reason_unsubscribe
+        )
+        self.assertEqual(self.consent_profiling.state, "active")
+        self.assertEqual(self.consent_other.state, "active")
 
     def test_bulk_withdrawal_blacklists_the_addresses_in_one_batch(self):
         malformed = self.env["res.partner"].create(
@@ -111,8 +115,10 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
             "could not be added to the blacklist",
             " ".join(consent_malformed.message_ids.mapped("body")),
         )
-        # the person withdrew these consents only
-        self.assertEqual(self.consent_newsletter.state, "active")
+        # the blacklisted address withdraws the person's other synchronised
+        # consent too (red team 15, F18)
+        self.assertEqual(self.consent_newsletter.state, "withdrawn")
+        self.assertEqual(self.consent_profiling.state, "active")
 
     def _blacklist_queries(self, emails):
         self.env.flush_all()
@@ -191,7 +197,13 @@ class TestGdprWithdrawImport(GdprUnsubscribeCommon):
         wizard.action_withdraw()
         self.assertEqual(self.consent_marketing.state, "withdrawn")
         self.assertEqual(self.consent_other.state, "withdrawn")
-        self.assertEqual(self.consent_newsletter.state, "active")
+        # the withdrawal blacklisted anna@example.com: her other synchronised
+        # consent goes with it (red team 15, F18), the others stay
+        self.assertEqual(self.consent_newsletter.state, "withdrawn")
+        self.assertEqual(
+            self.consent_newsletter.withdrawal_reason_id, self.reason_unsubscribe
+        )
+        self.assertEqual(self.consent_profiling.state, "active")
 
     def test_xlsx_export(self):
         import openpyxl  # pylint: disable=import-outside-toplevel

@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class GdprConsentRequestWizard(models.TransientModel):
@@ -29,23 +30,72 @@ class GdprConsentRequestWizard(models.TransientModel):
         return defaults
 
     def action_send(self):
-        """Create the requests and queue their mails (one batch)."""
+        """Create the requests and queue their mails (one batch).
+
+        The contacts, leads and texts the user may not use are skipped, and
+        the message says which and why (the unreadable ones by their number
+        only: their names are not the user's to see).
+        """
         self.ensure_one()
+        # sudo: only counts what was chosen, to say how many were skipped;
+        # nothing of the unreadable records is shown.
+        chosen = self.sudo().with_context(active_test=False)
+        partners, leads, texts = (
+            self.env[records._name].browse(records.ids)._filtered_access("read")
+            for records in (chosen.partner_ids, chosen.lead_ids, chosen.text_ids)
+        )
+        unreadable = (
+            len(chosen.partner_ids) - len(partners) + len(chosen.lead_ids) - len(leads)
+        )
+        unreadable_texts = len(chosen.text_ids) - len(texts)
+        today = fields.Date.context_today(self)
+        not_valid = texts.filtered(
+            lambda text: not text.active or text.date_start > today
+        )
+        texts -= not_valid
+        notes = []
+        if unreadable:
+            notes.append(
+                self.env._(
+                    "%s contact(s) or lead(s) you cannot read were not asked.",
+                    unreadable,
+                )
+            )
+        if unreadable_texts:
+            notes.append(self.env._("Consent texts you cannot read were left out."))
+        if not_valid:
+            notes.append(
+                self.env._(
+                    "Consent texts not in force, left out: %s",
+                    ", ".join(not_valid.mapped("name")),
+                )
+            )
+        if not texts:
+            raise UserError(
+                " ".join(
+                    [self.env._("None of the chosen consent texts can be asked for.")]
+                    + notes
+                )
+            )
         requests, skipped = self.env["gdpr.consent.request"]._gdpr_ask(
-            self.partner_ids, self.lead_ids, self.text_ids
+            partners, leads, texts
         )
         message = self.env._("%(count)s consent request(s) sent.", count=len(requests))
         if skipped:
-            message += " " + self.env._(
-                "Without an e-mail address, not asked: %s", ", ".join(skipped)
+            notes.append(
+                self.env._(
+                    "Without an e-mail address, not asked: %s", ", ".join(skipped)
+                )
             )
+        if notes:
+            message = " ".join([message, *notes])
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "message": message,
-                "type": "warning" if skipped else "success",
-                "sticky": bool(skipped),
+                "type": "warning" if notes else "success",
+                "sticky": bool(notes),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -1,7 +1,9 @@
 import base64
+import contextvars
 import csv
 import io
 import re
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -15,6 +17,46 @@ EMAIL_HEADERS = re.compile(r"e-?mail|adres|address", re.IGNORECASE)
 PREVIEW_LIMIT = 200
 # What the pasted list is split on.
 PASTED_SEPARATORS = re.compile(r"[\s,;]+")
+# An address: local@domain.tld, within the limits of RFC 5321.
+ADDRESS = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~.-]+@(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[\w-]+)"
+)
+LOCAL_LIMIT, DOMAIN_LIMIT, ADDRESS_LIMIT = 64, 255, 254
+# What the user gives; changing it after the preview asks for a new one.
+INPUT_FIELDS = ("file", "filename", "pasted", "category_ids")
+# What the preview found: computed by the server only.
+RESULT_FIELDS = (
+    "state",
+    "address_count",
+    "matched_count",
+    "unmatched_count",
+    "invalid_count",
+    "consent_count",
+    "withdrawn_count",
+    "unmatched_preview",
+    "matched_preview",
+    "consent_ids",
+)
+# True where the wizard's own methods write the results. Not a context key:
+# an RPC client sends the context.
+_SERVER_WRITE = contextvars.ContextVar("crm_gdpr_import_server", default=False)
+
+
+@contextmanager
+def _server_write():
+    token = _SERVER_WRITE.set(True)
+    try:
+        yield
+    finally:
+        _SERVER_WRITE.reset(token)
+
+
+def valid_address(email):
+    """Whether the normalised ``email`` has the shape of an address."""
+    if not email or len(email) > ADDRESS_LIMIT or not ADDRESS.fullmatch(email):
+        return False
+    local, domain = email.rsplit("@", 1)
+    return 0 < len(local) <= LOCAL_LIMIT and len(domain) <= DOMAIN_LIMIT
 
 
 class GdprConsentWithdrawImport(models.TransientModel):
@@ -57,6 +99,7 @@ class GdprConsentWithdrawImport(models.TransientModel):
         [("draft", "Draft"), ("preview", "Preview"), ("done", "Done")],
         default="draft",
         required=True,
+        readonly=True,
     )
     address_count = fields.Integer(string="Addresses", readonly=True)
     matched_count = fields.Integer(string="Matched Addresses", readonly=True)
@@ -66,10 +109,45 @@ class GdprConsentWithdrawImport(models.TransientModel):
     withdrawn_count = fields.Integer(string="Consents Withdrawn", readonly=True)
     unmatched_preview = fields.Text(string="Unmatched", readonly=True)
     matched_preview = fields.Text(string="Matched", readonly=True)
+    consent_ids = fields.Many2many(
+        "gdpr.consent",
+        string="Previewed Consents",
+        readonly=True,
+        help="The consents the preview matched: the ones withdrawn.",
+    )
 
     @api.onchange("file", "pasted", "category_ids")
     def _onchange_input(self):
         self.state = "draft"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_result_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_result_fields(vals)
+        if not _SERVER_WRITE.get() and set(vals) & set(INPUT_FIELDS):
+            # Another input than the previewed one: preview again.
+            vals = dict(vals, state="draft", consent_ids=[(5, 0, 0)])
+        return super().write(vals)
+
+    def _check_result_fields(self, vals):
+        if _SERVER_WRITE.get():
+            return
+        given = [
+            fname
+            for fname in RESULT_FIELDS
+            if fname in vals and not (fname == "state" and vals[fname] == "draft")
+        ]
+        if given:
+            raise UserError(
+                self.env._(
+                    "“%s” of the import is computed by the preview.",
+                    self._fields[given[0]]._description_string(self.env),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Reading the export
@@ -96,13 +174,37 @@ class GdprConsentWithdrawImport(models.TransientModel):
                 raise UserError(
                     self.env._("The file cannot be read as XLSX: %s", error)
                 ) from error
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1250", errors="replace")
+        text = self._gdpr_decode(raw)
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        try:
+            return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error as error:
+            raise UserError(self._gdpr_unreadable_message()) from error
+
+    def _gdpr_unreadable_message(self):
+        return self.env._(
+            "The file cannot be read: save it as CSV (UTF-8) or XLSX with one "
+            "column of e-mail addresses."
+        )
+
+    def _gdpr_decode(self, raw):
+        """The text of a CSV export: UTF-16 (with its byte order mark, as
+        Excel saves "Unicode text"), UTF-8, else Windows-1250 (older Polish
+        exports). A binary file is refused."""
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                text = raw.decode("utf-16")
+            except UnicodeDecodeError as error:
+                raise UserError(self._gdpr_unreadable_message()) from error
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1250", errors="replace")
+        if "\x00" in text:
+            raise UserError(self._gdpr_unreadable_message())
+        return text
 
     @api.model
     def _gdpr_email_column(self, rows):
@@ -139,8 +241,9 @@ class GdprConsentWithdrawImport(models.TransientModel):
             value = (value or "").strip()
             if not value:
                 continue
-            email = normalize_email(value)
-            if email:
+            # A value longer than any address is none (nor normalised).
+            email = normalize_email(value) if len(value) <= 2 * ADDRESS_LIMIT else False
+            if valid_address(email):
                 emails[email] = True
             else:
                 invalid += 1
@@ -161,8 +264,14 @@ class GdprConsentWithdrawImport(models.TransientModel):
             emails, self.category_ids
         )
         unmatched = [email for email in emails if email not in matched]
+        with _server_write():
+            self._gdpr_write_preview(consents, emails, matched, unmatched, invalid)
+        return self._gdpr_reopen()
+
+    def _gdpr_write_preview(self, consents, emails, matched, unmatched, invalid):
         self.write(
             {
+                "consent_ids": [(6, 0, consents.ids)],
                 "state": "preview",
                 "address_count": len(emails),
                 "matched_count": len(matched),
@@ -173,23 +282,21 @@ class GdprConsentWithdrawImport(models.TransientModel):
                 "unmatched_preview": "\n".join(unmatched[:PREVIEW_LIMIT]),
             }
         )
-        return self._gdpr_reopen()
 
     def action_withdraw(self):
         """Withdraw the active consents of the matched addresses, one batch."""
         self.ensure_one()
         if self.state != "preview":
             raise UserError(self.env._("Preview the addresses before withdrawing."))
-        emails, _invalid = self._gdpr_read_addresses()
-        consents, _matched = self.env["gdpr.consent"]._gdpr_match_emails(
-            emails, self.category_ids
-        )
+        # Exactly the previewed consents (those still active).
+        consents = self.consent_ids.filtered("active")
         consents.action_withdraw(
             date_withdrawn=self.date_withdrawn,
             reason=self.reason_id,
             source=self.source_id,
         )
-        self.write({"state": "done", "withdrawn_count": len(consents)})
+        with _server_write():
+            self.write({"state": "done", "withdrawn_count": len(consents)})
         return self._gdpr_reopen()
 
     def _gdpr_reopen(self):
