@@ -362,6 +362,7 @@ def capture_composer(browser, odoo, name, lead_id, template_id):
     time.sleep(1.5)
     path = DOCS / f"{name}.png"
     browser.screenshot(path)
+    return path
 
 
 def public_urls(odoo, lang):
