@@ -1,6 +1,6 @@
 {
     "name": "CRM GDPR (RODO)",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "summary": "GDPR / RODO register of consents, processing activities and "
     "personal-data breaches for Odoo CRM",
@@ -78,6 +78,7 @@
         "data/gdpr_dpia_data.xml",
         "views/gdpr_processor_agreement_views.xml",
         "views/gdpr_dpia_views.xml",
+        "wizards/gdpr_processor_agreement_terminate_views.xml",
         "report/gdpr_processor_agreement_reports.xml",
         "report/gdpr_processor_agreement_templates.xml",
         "report/gdpr_dpia_reports.xml",

@@ -26,6 +26,29 @@ TEXT_FIELDS = (
     "consultation_outcome",
 )
 LEVEL_ORDER = {"low": 1, "medium": 2, "high": 3}
+# The fields of an impact assessment that the evidence log records (texts
+# hashed); all but the review date are locked once it is decided.
+EVIDENCE_FIELDS = (
+    "company_id",
+    "state",
+    "activity_id",
+    "previous_id",
+    "systematic_description",
+    "necessity_proportionality",
+    "data_subjects_views",
+    "action_plan",
+    "dpo_id",
+    "dpo_advice",
+    "date_dpo_advice",
+    "decision",
+    "date_decision",
+    "decision_by_id",
+    "decision_reason",
+    "date_consultation",
+    "consultation_reference",
+    "consultation_outcome",
+    "date_review",
+)
 
 
 class GdprDpia(models.Model):
@@ -75,6 +98,8 @@ class GdprDpia(models.Model):
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
+    # In the evidence log once decided (see _gdpr_evidence_log_domain)
+    _gdpr_evidence_log = True
 
     # The review (gdpr.deadline.mixin)
     _gdpr_deadline_field = "date_review"
@@ -496,6 +521,61 @@ class GdprDpia(models.Model):
 
     def _gdpr_evidence_records(self):
         return self.filtered(lambda dpia: dpia.state == "decided")
+
+    # ------------------------------------------------------------------
+    # The evidence log (gdpr.evidence.mixin hooks)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gdpr_evidence_log_domain(self):
+        return [("state", "=", "decided")]
+
+    def _gdpr_evidence_values(self):
+        """The assessment as decided: ids of the activity, the DPO's partner
+        and the decider, dates, the decision, digests of the texts, and its
+        risks scored. No name of a person in clear."""
+        Event = self.env["gdpr.evidence.event"]
+        return {
+            dpia.id: {
+                "name": dpia.name,
+                **{
+                    fname: Event._gdpr_field_value(dpia, fname)
+                    for fname in EVIDENCE_FIELDS
+                },
+                "risks": [
+                    [
+                        risk.id,
+                        risk.sequence,
+                        Event._gdpr_digest(risk.name),
+                        risk.risk_type or None,
+                        risk.likelihood or None,
+                        risk.severity or None,
+                        Event._gdpr_digest(risk.measures),
+                        risk.residual_likelihood or None,
+                        risk.residual_severity or None,
+                    ]
+                    for risk in dpia.risk_ids.sorted("id")
+                ],
+            }
+            for dpia in self
+        }
+
+    def _gdpr_evidence_trigger_fields(self):
+        return ["name", "risk_ids", *EVIDENCE_FIELDS]
+
+    @api.model
+    def _gdpr_evidence_immutable_keys(self):
+        """Once decided, only the review date moves."""
+        return (
+            "name",
+            "risks",
+            *(key for key in EVIDENCE_FIELDS if key != "date_review"),
+        )
+
+    def _gdpr_evidence_event_type_create(self):
+        return "dpia_reviewed" if self.previous_id else "dpia_decided"
+
+    def _gdpr_evidence_event_type_write(self, before, after, vals):
+        return "dpia_updated"
 
     def _gdpr_unlink_refused_message(self):
         return _(

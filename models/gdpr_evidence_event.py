@@ -1,10 +1,14 @@
 import hashlib
 import hmac
 import json
+import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Rows inserted by one INSERT statement.
 INSERT_CHUNK = 1000
@@ -90,6 +94,13 @@ class GdprEvidenceEvent(models.Model):
             ("information_updated", "Information record: person recorded"),
             ("information_merged", "Information record moved by an opportunity merge"),
             ("information_anonymized", "Information record anonymised"),
+            ("agreement_in_force", "Processor agreement put in force"),
+            ("agreement_updated", "Processor agreement in force updated"),
+            ("agreement_terminated", "Processor agreement terminated"),
+            ("agreement_expired", "Processor agreement expired"),
+            ("dpia_decided", "Impact assessment decided"),
+            ("dpia_reviewed", "Impact assessment decided on review"),
+            ("dpia_updated", "Decided impact assessment updated"),
             ("recorded_at_upgrade", "Recorded at upgrade"),
         ],
         required=True,
@@ -325,7 +336,7 @@ class GdprEvidenceEvent(models.Model):
         return latest
 
     @api.model
-    def _gdpr_check_logged(self, records, values):
+    def _gdpr_check_logged(self, records, values, scope_ids=None):
         """Refuse to log over evidence changed behind the application's back.
 
         ``values`` is ``{id: evidence}`` of ``records`` as stored now, before
@@ -334,9 +345,17 @@ class GdprEvidenceEvent(models.Model):
         chain: the write is refused instead, and the DPO's integrity report
         names the record. Not for the logged erasure (it runs inside
         ``evidence_exception`` and records the evidence as it leaves it).
+
+        :param scope_ids: ids of the records that must be in the log (default:
+            all); the others (drafts never logged) may have no event.
+        :return: the ids of ``records`` that have an event
         """
         latest = self._gdpr_latest_evidence(records)
         for record in records:
+            if record.id not in latest and (
+                scope_ids is not None and record.id not in scope_ids
+            ):
+                continue
             if record.id not in latest or canonical_json(
                 values[record.id]
             ) != canonical_json(latest[record.id]):
@@ -349,6 +368,7 @@ class GdprEvidenceEvent(models.Model):
                         record=record.display_name,
                     )
                 )
+        return set(latest)
 
     # ------------------------------------------------------------------
     # Verification
@@ -374,6 +394,27 @@ class GdprEvidenceEvent(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
+    def _gdpr_record_at_upgrade(self, batch_size=10000):
+        """One "recorded at upgrade" event per record that the log must cover
+        (:meth:`_gdpr_evidence_log_domain`) and has no event yet, in id order,
+        changing none of them: from then on ``verify_chain()`` covers them.
+        For the migrations, as superuser."""
+        for model in self._gdpr_evidence_models():
+            Model = self.env[model].with_context(active_test=False)
+            records = Model.search(
+                [
+                    ("id", "not in", self._gdpr_logged_ids(model)),
+                    *Model._gdpr_evidence_log_domain(),
+                ],
+                order="id",
+            )
+            for start in range(0, len(records), batch_size):
+                batch = records[start : start + batch_size]
+                self._gdpr_append(batch, "recorded_at_upgrade")
+                batch.invalidate_recordset()
+            _logger.info("evidence log: %s %s recorded at upgrade", len(records), model)
+
+    @api.model
     def verify_chain(self, companies=None, anchor=None):
         """Recompute every chain and every record's current evidence.
 
@@ -387,7 +428,8 @@ class GdprEvidenceEvent(models.Model):
             newest events and rewinding the chain head with SQL cannot be
             told from a chain that ended there.
         :return: one dict per company: ``company`` (record), ``count``,
-            ``first`` and ``last`` (events or empty), ``ok`` (bool) and
+            ``first`` and ``last`` (events or empty), ``records`` (a list of
+            ``(model name, number of records in the log)``), ``ok`` (bool) and
             ``mismatch`` (the first event or record that does not match, in
             words; ``False`` when all match)
         """
@@ -545,9 +587,16 @@ class GdprEvidenceEvent(models.Model):
         if not mismatches:
             mismatches += self._gdpr_verify_records(company, latest)
         events = self.browse([first_id, last_id]) if count else self.browse()
+        logged = {}
+        for model_name, _res_id in latest:
+            logged[model_name] = logged.get(model_name, 0) + 1
         return {
             "company": company,
             "count": count,
+            "records": [
+                (self.env["ir.model"]._get(model_name).name, logged.get(model_name, 0))
+                for model_name in sorted(self._gdpr_evidence_models())
+            ],
             "first": events[:1],
             "last": events[-1:],
             "ok": not mismatches,
@@ -558,9 +607,25 @@ class GdprEvidenceEvent(models.Model):
         """Compare each record's current evidence with its latest event."""
         _ = self.env._
         seen = set()
+        logged_ids = {}
+        for model_name, res_id in latest:
+            logged_ids.setdefault(model_name, []).append(res_id)
         for model_name in self._gdpr_evidence_models():
             Model = self.env[model_name].with_context(active_test=False)
-            ids = Model.search([("company_id", "=", company.id)], order="id").ids
+            # The records the log must cover, and those it covers (a record
+            # with an event is compared whatever its state now).
+            domain = [("company_id", "=", company.id)]
+            scope = Model._gdpr_evidence_log_domain()
+            if scope:
+                domain = expression.AND(
+                    [
+                        domain,
+                        expression.OR(
+                            [scope, [("id", "in", logged_ids.get(model_name, []))]]
+                        ),
+                    ]
+                )
+            ids = Model.search(domain, order="id").ids
             for start in range(0, len(ids), VERIFY_CHUNK):
                 records = Model.browse(ids[start : start + VERIFY_CHUNK])
                 values = records._gdpr_evidence_values()

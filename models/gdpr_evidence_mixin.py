@@ -34,6 +34,13 @@ and declares with class attributes what of it is evidence:
     made behind the ORM's back is refused, never sealed by the next event.
     :meth:`_gdpr_evidence_transition_errors` says which changes between two
     events of one record can never be legitimate (``verify_chain``).
+:meth:`_gdpr_evidence_log_domain`
+    which records the log covers (default: all of them, from their
+    creation). A model whose records become evidence at a step of their life
+    returns the domain of that step (a processor agreement once in force);
+    a record is logged when it enters the domain, and is compared with its
+    events from then on, whatever its state. Records outside the domain
+    that have no event (drafts, deletable) are not expected in the log.
 
 Clients cannot switch the chatter off on these models: ``tracking_disable``,
 ``mail_notrack`` and ``mail_create_nolog`` are dropped from the context of
@@ -147,9 +154,12 @@ class GdprEvidenceMixin(models.AbstractModel):
                 vals[self._gdpr_identifier_field] = name
         records = super().create(vals_list)
         if self._gdpr_evidence_log:
-            self.env["gdpr.evidence.event"]._gdpr_append(
-                records, records._gdpr_evidence_event_type_create()
-            )
+            for event_type, logged in (
+                records._gdpr_evidence_in_log_scope()
+                .grouped(lambda record: record._gdpr_evidence_event_type_create())
+                .items()
+            ):
+                self.env["gdpr.evidence.event"]._gdpr_append(logged, event_type)
         return records
 
     def write(self, vals):
@@ -162,20 +172,25 @@ class GdprEvidenceMixin(models.AbstractModel):
         )
         log = self._gdpr_evidence_log and self._gdpr_evidence_write_triggers(vals)
         before = self._gdpr_evidence_values() if log else None
+        # The records already in the log: those of its scope, and those with
+        # an event whatever their state now.
+        logged_ids = set(self._gdpr_evidence_in_log_scope().ids) if log else set()
         dbname = self.env.cr.dbname
         marks = {(dbname, self._name, rid) for rid in self.ids}
         writing = _WRITING.get()
         # An inverse writing the records again: the cache already holds the
         # outer write's values, checked before it.
         if log and not marks <= writing:
-            self.env["gdpr.evidence.event"]._gdpr_check_logged(self, before)
+            logged_ids |= self.env["gdpr.evidence.event"]._gdpr_check_logged(
+                self, before, scope_ids=logged_ids
+            )
         token = _WRITING.set(writing | marks)
         try:
             res = super().write(vals)
         finally:
             _WRITING.reset(token)
         if log:
-            self._gdpr_log_changes(before, vals)
+            self._gdpr_log_changes(before, vals, logged_ids=logged_ids)
         return res
 
     def copy(self, default=None):
@@ -386,8 +401,30 @@ class GdprEvidenceMixin(models.AbstractModel):
             if before.get(key) != after.get(key)
         )
 
+    @api.model
+    def _gdpr_evidence_log_domain(self):
+        """The domain of the records the evidence log must cover.
+
+        Default: all records, from their creation. Override in a model whose
+        records become evidence at a step of their life, e.g.
+        ``[("state", "!=", "draft")]``: a record is logged when a write
+        brings it into the domain (event
+        :meth:`_gdpr_evidence_event_type_create`), and ``verify_chain``
+        reports a record of the domain without an event, but not a record
+        outside it that was never logged (a draft, which may be deleted).
+        A record once logged is compared with its events whatever its
+        state. Keep it a domain on stored fields of the record itself.
+        """
+        return []
+
+    def _gdpr_evidence_in_log_scope(self):
+        """The records of ``self`` in :meth:`_gdpr_evidence_log_domain`."""
+        domain = self._gdpr_evidence_log_domain()
+        return self.filtered_domain(domain) if domain else self
+
     def _gdpr_evidence_event_type_create(self):
-        """The event type logged when the records are created."""
+        """The event type logged when a record is created, or enters
+        :meth:`_gdpr_evidence_log_domain` by a write (called per record)."""
         return "created"
 
     def _gdpr_evidence_event_type_write(self, before, after, vals):
@@ -397,10 +434,22 @@ class GdprEvidenceMixin(models.AbstractModel):
         """
         return "updated"
 
-    def _gdpr_log_changes(self, before, vals):
+    def _gdpr_log_changes(self, before, vals, logged_ids=None):
+        """Append the events of a write, from ``before`` (``{id: evidence}``
+        before it). ``logged_ids``: the ids of the records that were in the
+        log before the write (default: all); the others are logged when the
+        write brought them into :meth:`_gdpr_evidence_log_domain`."""
         after = self._gdpr_evidence_values()
-        by_type = {}
+        if logged_ids is None:
+            logged_ids = set(self.ids)
+        by_type = (
+            self.filtered(lambda record: record.id not in logged_ids)
+            ._gdpr_evidence_in_log_scope()
+            .grouped(lambda record: record._gdpr_evidence_event_type_create())
+        )
         for record in self:
+            if record.id not in logged_ids:
+                continue
             if before[record.id] != after[record.id]:
                 event_type = record._gdpr_evidence_event_type_write(
                     before[record.id], after[record.id], vals

@@ -1,3 +1,5 @@
+import contextvars
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -35,6 +37,41 @@ CLAUSE_FIELDS = (
     "clause_f_controller_obligations",
     "clause_g_deletion_return",
     "clause_h_audits",
+)
+# The fields of an agreement that the evidence log records (texts hashed).
+EVIDENCE_FIELDS = (
+    "company_id",
+    "state",
+    "processor_id",
+    "date_signed",
+    "date_end",
+    "date_terminated",
+    "termination_reason",
+    "subject",
+    "duration",
+    "nature_purpose",
+    "data_categories",
+    "data_subject_categories",
+    "security_measures",
+    "subprocessing_authorisation",
+    "document_name",
+    "processing_activity_ids",
+    *CLAUSE_FIELDS,
+)
+# Evidence keys that change after the agreement is put in force: its end,
+# and the activities it serves (added, never removed).
+EVIDENCE_MUTABLE_KEYS = (
+    "state",
+    "date_terminated",
+    "termination_reason",
+    "processing_activity_ids",
+)
+# Written only by the termination (_gdpr_terminate), never by a client.
+TERMINATION_FIELDS = ("date_terminated", "termination_reason")
+# Ids of the agreements that server code is terminating now: a ContextVar,
+# not a context key, which an RPC client could send.
+_TERMINATING = contextvars.ContextVar(
+    "crm_gdpr_agreement_terminating", default=frozenset()
 )
 TEXT_FIELDS = (
     "subject",
@@ -92,6 +129,8 @@ class GdprProcessorAgreement(models.Model):
     _gdpr_copy_refused = True
     _gdpr_unlink_refused = True
     _gdpr_append_only_chatter = True
+    # In the evidence log once in force (see _gdpr_evidence_log_domain)
+    _gdpr_evidence_log = True
 
     # The end-date reminder (gdpr.deadline.mixin)
     _gdpr_deadline_field = "date_end"
@@ -156,8 +195,16 @@ class GdprProcessorAgreement(models.Model):
         "person is reminded a month before; the daily job expires the "
         "agreement the day after.",
     )
-    date_terminated = fields.Date(string="Terminated On", tracking=True)
-    termination_reason = fields.Text(string="Reason for Termination", tracking=True)
+    date_terminated = fields.Date(
+        string="Terminated On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Given with the reason in the dialog of the Terminate button.",
+    )
+    termination_reason = fields.Text(
+        string="Reason for Termination", readonly=True, copy=False, tracking=True
+    )
 
     # Art. 28(3), first sentence: what the contract sets out
     subject = fields.Text(string="Subject-Matter", tracking=True)
@@ -374,7 +421,8 @@ class GdprProcessorAgreement(models.Model):
             elif agreement.state != "in_force" and (
                 agreement.date_terminated or agreement.termination_reason
             ):
-                # In force, the form prepares them before "Terminate".
+                # In force: values prepared on the form before 18.0.1.3.0,
+                # which the termination dialog proposes.
                 raise ValidationError(
                     _(
                         "Agreement %s is not terminated: it has no termination "
@@ -458,6 +506,9 @@ class GdprProcessorAgreement(models.Model):
                         "put in force."
                     )
                 )
+            for fname in TERMINATION_FIELDS:
+                if vals.get(fname):
+                    self._gdpr_raise_termination_field(fname)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -466,6 +517,16 @@ class GdprProcessorAgreement(models.Model):
         check_readable_values(self, [vals], company_checked_fields(self, vals))
         if "state" in vals:
             self._check_transition(vals["state"])
+        if vals.get("state") == "terminated" and not self._gdpr_terminating():
+            terminated = self.filtered(lambda a: a.state != "terminated")
+            if terminated:
+                raise UserError(
+                    _(
+                        "Agreement %s is terminated with the Terminate button, "
+                        "which asks the date and the reason of the termination.",
+                        terminated[0].name,
+                    )
+                )
         if "processing_activity_ids" in vals:
             before = {
                 agreement: agreement.processing_activity_ids for agreement in self
@@ -531,17 +592,140 @@ class GdprProcessorAgreement(models.Model):
 
     def _gdpr_check_evidence_write(self, vals):
         super()._gdpr_check_evidence_write(vals)
-        # The termination is evidence once the agreement is terminated.
-        ended = self.filtered(lambda a: a.state in ("expired", "terminated"))
-        for fname in ("date_terminated", "termination_reason"):
-            if fname in vals:
-                changed = ended._gdpr_changes(fname, vals[fname])
-                if changed:
-                    self._gdpr_raise_locked(changed[0], fname)
+        # The termination's date and reason are given to the termination
+        # dialog, which writes them with the state; never written otherwise.
+        if not self._gdpr_terminating():
+            for fname in TERMINATION_FIELDS:
+                if fname in vals and self._gdpr_changes(fname, vals[fname]):
+                    self._gdpr_raise_termination_field(fname)
         return None
+
+    def _gdpr_raise_termination_field(self, fname):
+        raise UserError(
+            _(
+                "“%(field)s” of a processor agreement is given when the agreement "
+                "is terminated, with the Terminate button; it is not written "
+                "otherwise.",
+                field=self._fields[fname]._description_string(self.env),
+            )
+        )
+
+    def _gdpr_terminating(self):
+        """Whether server code is terminating all of ``self`` now (see
+        :meth:`_gdpr_terminate`)."""
+        marks = _TERMINATING.get()
+        dbname = self.env.cr.dbname
+        return bool(self) and all((dbname, rid) in marks for rid in self.ids)
 
     def _gdpr_evidence_records(self):
         return self.filtered(lambda agreement: agreement.state in EVIDENCE_STATES)
+
+    # ------------------------------------------------------------------
+    # The evidence log (gdpr.evidence.mixin hooks)
+    # ------------------------------------------------------------------
+    @api.model
+    def _gdpr_evidence_log_domain(self):
+        return [("state", "in", EVIDENCE_STATES)]
+
+    def _gdpr_evidence_values(self):
+        """The agreement as it binds the processor: the parties' and the
+        activities' ids, dates, clauses, digests of the texts and of the
+        signed document, and its sub-processors and transfers. No name of a
+        person: the processor and sub-processors by partner id only."""
+        Event = self.env["gdpr.evidence.event"]
+        # The document's content, not its size (bin_size from a client).
+        agreements = self.with_context(bin_size=False)
+        return {
+            agreement.id: {
+                "name": agreement.name,
+                **{
+                    fname: Event._gdpr_field_value(agreement, fname)
+                    for fname in EVIDENCE_FIELDS
+                },
+                "document": agreement._gdpr_document_digest(),
+                "subprocessors": [
+                    [
+                        line.id,
+                        line.partner_id.id or None,
+                        Event._gdpr_digest(line.service),
+                        line.country_id.id or None,
+                    ]
+                    for line in agreement.subprocessor_ids.sorted("id")
+                ],
+                "transfers": [
+                    [
+                        line.id,
+                        line.country_id.id or None,
+                        line.basis_id.id or None,
+                        Event._gdpr_digest(line.details),
+                    ]
+                    for line in agreement.transfer_ids.sorted("id")
+                ],
+            }
+            for agreement in agreements
+        }
+
+    def _gdpr_document_digest(self):
+        """SHA-256 (hex) of the signed document as stored (base64), or None."""
+        self.ensure_one()
+        document = self.with_context(bin_size=False).document
+        if not document:
+            return None
+        if isinstance(document, str):
+            document = document.encode()
+        return hashlib.sha256(document).hexdigest()
+
+    def _gdpr_evidence_trigger_fields(self):
+        return [
+            "name",
+            "document",
+            "subprocessor_ids",
+            "transfer_ids",
+            *EVIDENCE_FIELDS,
+        ]
+
+    @api.model
+    def _gdpr_evidence_immutable_keys(self):
+        return (
+            "name",
+            "document",
+            "subprocessors",
+            "transfers",
+            *(key for key in EVIDENCE_FIELDS if key not in EVIDENCE_MUTABLE_KEYS),
+        )
+
+    @api.model
+    def _gdpr_evidence_transition_errors(self, before, after, event_type):
+        """Beyond the locked keys: in force, the agreement only expires or is
+        terminated, once; its termination is written with it and never
+        changes; the activities it serves are added, never removed."""
+        broken = set(
+            super()._gdpr_evidence_transition_errors(before, after, event_type)
+        )
+        old, new = before.get("state"), after.get("state")
+        if old != new and new not in TRANSITIONS.get(old, ()):
+            broken.add("state")
+        for key in TERMINATION_FIELDS:
+            if before.get(key) != after.get(key) and not (
+                old == "in_force" and new == "terminated"
+            ):
+                broken.add(key)
+        if not set(before.get("processing_activity_ids") or ()) <= set(
+            after.get("processing_activity_ids") or ()
+        ):
+            broken.add("processing_activity_ids")
+        return sorted(broken)
+
+    def _gdpr_evidence_event_type_create(self):
+        return "agreement_in_force"
+
+    def _gdpr_evidence_event_type_write(self, before, after, vals):
+        if before.get("state") != after.get("state"):
+            if after.get("state") == "terminated":
+                return "agreement_terminated"
+            if after.get("state") == "expired":
+                return "agreement_expired"
+        return "agreement_updated"
 
     def _gdpr_unlink_refused_message(self):
         return _(
@@ -622,18 +806,53 @@ class GdprProcessorAgreement(models.Model):
         self.write({"state": "in_force"})
 
     def action_terminate(self):
-        """Terminate the agreement in force, on the termination date given
-        (default: today)."""
+        """Open the termination dialog, which asks the date and the reason."""
+        self.ensure_one()
+        if self.state != "in_force":
+            raise UserError(_("Agreement %s is not in force.", self.name))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_gdpr.gdpr_processor_agreement_terminate_action"
+        )
+        action["context"] = {"default_agreement_id": self.id}
+        return action
+
+    def _gdpr_terminate(self, date, reason):
+        """Terminate the agreements in force of ``self`` on ``date`` for
+        ``reason``: one write of the state, the date and the reason (one
+        evidence event each), and a note in the chatter. For the
+        termination dialog; the checks of the dates are the constraints'."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Give the reason for the termination."))
+        if not date:
+            raise ValidationError(_("Give the date of the termination."))
         for agreement in self:
             if agreement.state != "in_force":
                 raise UserError(_("Agreement %s is not in force.", agreement.name))
-            agreement.write(
+        dbname = self.env.cr.dbname
+        token = _TERMINATING.set(
+            _TERMINATING.get() | {(dbname, rid) for rid in self.ids}
+        )
+        try:
+            self.write(
                 {
                     "state": "terminated",
-                    "date_terminated": agreement.date_terminated
-                    or fields.Date.context_today(self),
+                    "date_terminated": date,
+                    "termination_reason": reason,
                 }
             )
+        finally:
+            _TERMINATING.reset(token)
+        for agreement in self:
+            agreement.message_post(
+                body=_(
+                    "Agreement terminated on %(date)s. Reason: %(reason)s",
+                    date=format_date(self.env, agreement.date_terminated),
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     def _get_clause_rows(self):
         """(label, explanation, stipulated) of each Art. 28(3) clause, for

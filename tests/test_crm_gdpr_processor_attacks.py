@@ -510,7 +510,7 @@ class TestProcessorAttacks(GdprRpcCommon):
             "write",
             [agreement.ids, {"termination_reason": "x"}],
         )
-        self.assertIn("not terminated", self.assertRpcError(answer, "ValidationError"))
+        self.assertIn("Terminate button", self.assertRpcError(answer, "UserError"))
 
     # ------------------------------------------------------------------
     # F13

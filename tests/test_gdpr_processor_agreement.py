@@ -42,6 +42,20 @@ class GdprAgreementCommon(GdprCommon):
             }
         )
 
+    def _terminate(self, agreement, date=None, reason="The hosting contract ended."):
+        """Terminate ``agreement`` as the officer does: the Terminate button's
+        dialog."""
+        action = agreement.action_terminate()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.user_officer)
+            .with_context(**action["context"])
+        )
+        if date:
+            wizard.date_terminated = date
+        wizard.termination_reason = reason
+        return wizard.save().action_terminate()
+
     def _with_us_subprocessor(self, **vals):
         return self._create(
             subprocessing_authorisation="general",
@@ -229,11 +243,10 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
             agreement.write({"state": "draft"})
         with self.assertRaisesRegex(ValidationError, "only after its end date"):
             agreement.write({"state": "expired"})
-        agreement.write({"termination_reason": "The hosting contract ended."})
-        agreement.action_terminate()
+        self._terminate(agreement)
         self.assertEqual(agreement.state, "terminated")
         self.assertEqual(str(agreement.date_terminated), "2026-04-15")
-        with self.assertRaisesRegex(UserError, "evidence"):
+        with self.assertRaisesRegex(UserError, "Terminate button"):
             agreement.write({"termination_reason": "Other"})
         with self.assertRaisesRegex(UserError, "cannot go from"):
             agreement.write({"state": "in_force"})
@@ -241,9 +254,9 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
     def test_termination_date_within_the_life_of_the_agreement(self):
         agreement = self._create()
         agreement.action_confirm()
-        agreement.write({"date_terminated": "2026-02-01"})
-        with self.assertRaisesRegex(ValidationError, "between its signature"):
-            agreement.action_terminate()
+        with self.assertRaisesRegex(ValidationError, "cannot be terminated before"):
+            self._terminate(agreement, date="2026-02-01")
+        self.assertEqual(agreement.state, "in_force")
 
     def test_reminder_before_the_end_date(self):
         agreement = self._create(date_end="2026-12-31")
@@ -257,7 +270,7 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
         )
         self.assertEqual(str(activity.date_deadline), "2026-12-01")
         self.assertEqual(activity.user_id, self.user_officer)
-        agreement.action_terminate()
+        self._terminate(agreement)
         self.assertFalse(agreement.activity_ids, "the reminder is closed")
 
     def test_daily_job_expires_agreements_past_their_end_date(self):

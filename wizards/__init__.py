@@ -9,3 +9,4 @@ from . import gdpr_access_report_wizard
 from . import mail_compose_message
 from . import gdpr_consent_request_wizard
 from . import gdpr_consent_withdraw_import
+from . import gdpr_processor_agreement_terminate

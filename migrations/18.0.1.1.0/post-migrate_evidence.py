@@ -6,12 +6,8 @@ Consents get the random key of their personal digests (``evidence_salt``),
 a new column.
 """
 
-import logging
-
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 
 def migrate(cr, version):
@@ -27,13 +23,6 @@ def migrate(cr, version):
             "gdpr_consent GROUP BY evidence_salt HAVING count(*) > 1)"
         )
     )
-    Event = env["gdpr.evidence.event"]
-    for model in Event._gdpr_evidence_models():
-        records = env[model].search(
-            [("id", "not in", Event._gdpr_logged_ids(model))], order="id"
-        )
-        for start in range(0, len(records), 10000):
-            batch = records[start : start + 10000]
-            Event._gdpr_append(batch, "recorded_at_upgrade")
-            batch.invalidate_recordset()
-        _logger.info("evidence log: %s %s recorded at upgrade", len(records), model)
+    # The records the log covers (the agreements in force and decided
+    # impact assessments of 18.0.1.3.0 too, when upgrading straight there).
+    env["gdpr.evidence.event"]._gdpr_record_at_upgrade()
