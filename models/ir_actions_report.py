@@ -9,7 +9,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from odoo import fields, models
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+from odoo.tools.pdf import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    PdfFileReader,
+    PdfFileWriter,
+)
 
 from .gdpr_datetime import format_datetime_tz, gdpr_tz
 
@@ -55,6 +62,64 @@ GDPR_USER_LANG_REPORTS = {
     "crm_gdpr.report_gdpr_breach",
     "crm_gdpr.report_gdpr_evidence_integrity",
 }
+
+
+def _gdpr_stream(writer, data, **entries):
+    """A new stream object of ``writer`` holding ``data`` (bytes)."""
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update({NameObject(key): value for key, value in entries.items()})
+    return writer._add_object(stream)
+
+
+def _gdpr_overlay(writer, page, stamp):
+    """Draw the one-page PDF ``stamp`` over ``page``.
+
+    As ``page.merge_page(stamp)`` draws it, without parsing the page's
+    content: PyPDF2 decodes every operator of both pages in Python, which
+    took most of a minute for the longest documents (a page of ten thousand
+    characters has tens of thousands of operators). The stamp becomes a
+    form XObject of the page; the page's content is kept as it is, wrapped
+    in ``q``/``Q`` so that the stamp is drawn in the page's initial state.
+    """
+    drawing = stamp["/Contents"].get_object()
+    if isinstance(drawing, ArrayObject):
+        data = b"\n".join(part.get_object().get_data() for part in drawing)
+    else:
+        data = drawing.get_data()
+    xobject = _gdpr_stream(
+        writer,
+        data,
+        **{
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Form"),
+            "/BBox": stamp.mediabox,
+            "/Resources": stamp["/Resources"],
+        },
+    )
+    resources = DictionaryObject(
+        page.get("/Resources", DictionaryObject()).get_object()
+    )
+    xobjects = DictionaryObject(
+        resources.get("/XObject", DictionaryObject()).get_object()
+    )
+    xobjects[NameObject("/GdprStamp")] = xobject
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    contents = page.get("/Contents")
+    if contents is None:
+        contents = ArrayObject()
+    elif isinstance(contents.get_object(), ArrayObject):
+        contents = ArrayObject(contents.get_object())
+    else:
+        contents = ArrayObject([contents])
+    page[NameObject("/Contents")] = ArrayObject(
+        [
+            _gdpr_stream(writer, b"q\n"),
+            *contents,
+            _gdpr_stream(writer, b"\nQ\nq /GdprStamp Do Q\n"),
+        ]
+    )
 
 
 class IrActionsReport(models.Model):
@@ -197,7 +262,7 @@ class IrActionsReport(models.Model):
             )
             stamp.save()
             packet.seek(0)
-            page.merge_page(PdfFileReader(packet).pages[0])
+            _gdpr_overlay(writer, page, PdfFileReader(packet).pages[0])
             writer.add_page(page)
         output = io.BytesIO()
         writer.write(output)

@@ -1,3 +1,6 @@
+import re
+import time
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -147,6 +150,37 @@ class TestGdprDpiaReport(GdprDpiaCommon):
             "Konsultacja z organem nadzorczym 12.04.2026 (DKN.123)",
         ]:
             self.assertIn(expected, text)
+
+    def test_largest_dpia_prints_in_seconds(self):
+        """Red-team finding F11: 20 risks with 10,000 characters of measures
+        and every text at 10,000 characters took about a minute, nearly all
+        of it stamping the page footers. The footers are still on every
+        page."""
+        text = ("Lorem ipsum dolor sit amet consectetur " * 260)[:9999]
+        dpia = self._create(
+            risks=[("3", "3", "2", "2")] * 20,
+            systematic_description=text,
+            necessity_proportionality=text,
+            data_subjects_views=text,
+            action_plan=text,
+            dpo_advice=text,
+            decision_reason=text,
+        )
+        dpia.risk_ids.write({"measures": text})
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        # CPU time of this process (the stamping; freezegun stops the clock).
+        start = time.process_time()
+        pdf, _type = Report.with_user(self.user_officer)._render_qweb_pdf(
+            DPIA_REPORT, dpia.ids
+        )
+        self.assertLess(time.process_time() - start, 10)
+        self.assertLess(len(pdf), 2_000_000, "the pages are not rewritten")
+        text = pdf_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
+        total = int(re.search(r"Page 1 of (\d+)", text).group(1))
+        self.assertGreater(total, 20)
+        for number in range(1, total + 1):
+            self.assertIn(f"Page {number} of {total}", text)
+        self.assertEqual(text.count("Printed on "), total)
 
     def test_draft_dpia_says_it_is_not_decided(self):
         text = pdf_text(self.env, DPIA_REPORT, self._create(), user=self.user_officer)
