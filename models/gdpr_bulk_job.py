@@ -31,6 +31,10 @@ CHUNK_SIZE = 50
 BATCH_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
 # Reasons of failed items kept on the job.
 MAX_ITEM_ERRORS = 100
+# What one consent request by e-mail costs, in consents (the threshold and
+# the batch size count consents): rendering its mail takes about twice the
+# time of a consent (bench rows 9 and 10 of the README).
+REQUEST_WEIGHT = 2
 # Start of the current run of Odoo's cron runner, per cursor: the runner
 # calls the method up to 10 times in one run, under one time limit.
 _RUN_STARTS = weakref.WeakKeyDictionary()

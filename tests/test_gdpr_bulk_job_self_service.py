@@ -157,21 +157,22 @@ class TestGdprBulkJobSelfService(GdprConsentCommon):
         self.assertEqual(action["params"]["next"]["res_model"], "gdpr.bulk.job")
         self.assertEqual(
             (job.job_type, job.state, job.item_count, job.batch_size),
-            ("consent_request", "queued", 311, 50),
+            ("consent_request", "queued", 311, 25),
         )
         self.assertFalse(self._requests_of(partners, leads), "nothing in the request")
 
-        # Batch 1 commits: its requests and their queued mails.
+        # Batch 1 commits: its requests and their queued mails. A request
+        # counts as 2 consents: batches of 50 consents ask 25 people.
         self.Job._cron_gdpr_process_jobs()
-        self.assertEqual((job.state, job.cursor), ("running", 50))
-        self.assertEqual(len(self._requests_of(partners)), 50)
-        self.assertEqual(len(self._mails_of(self._requests_of(partners))), 50)
-        self.assertAlmostEqual(job.progress, 100 * 50 / 311)
+        self.assertEqual((job.state, job.cursor), ("running", 25))
+        self.assertEqual(len(self._requests_of(partners)), 25)
+        self.assertEqual(len(self._mails_of(self._requests_of(partners))), 25)
+        self.assertAlmostEqual(job.progress, 100 * 25 / 311)
 
         # Batch 2 is killed after its work: its requests and mails are lost.
         self._run_killed_batch()
-        self.assertEqual(job.cursor, 50)
-        self.assertEqual(len(self._requests_of(partners)), 50)
+        self.assertEqual(job.cursor, 25)
+        self.assertEqual(len(self._requests_of(partners)), 25)
 
         self._run()
         self.assertEqual((job.state, job.progress), ("done", 100.0))
@@ -203,21 +204,22 @@ class TestGdprBulkJobSelfService(GdprConsentCommon):
         self.assertIn("310 processed, 1 skipped", notification["payload"]["message"])
 
     def test_requests_below_threshold_are_sent_at_once(self):
-        partners = self._partners(50)
+        # 25 requests count as 50 consents: the threshold.
+        partners = self._partners(25)
         action = self._ask(partners)
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("50 consent request(s) sent", action["params"]["message"])
+        self.assertIn("25 consent request(s) sent", action["params"]["message"])
         self.assertEqual(
             action["params"]["next"]["type"], "ir.actions.act_window_close"
         )
         requests = self._requests_of(partners)
-        self.assertEqual(len(requests), 50)
+        self.assertEqual(len(requests), 25)
         self.assertEqual(set(requests.mapped("state")), {"sent"})
-        self.assertEqual(len(self._mails_of(requests)), 50)
+        self.assertEqual(len(self._mails_of(requests)), 25)
         self.assertFalse(self.Job.search([]))
 
     def test_request_job_is_read_by_its_user_and_officers_only(self):
-        action = self._ask(self._partners(60))
+        action = self._ask(self._partners(26))
         job = self.Job.browse(action["params"]["next"]["res_id"])
         colleague = new_test_user(
             self.env,

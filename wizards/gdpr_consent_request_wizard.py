@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.gdpr_bulk_job import REQUEST_WEIGHT
+
 
 class GdprConsentRequestWizard(models.TransientModel):
     """ "Ask for consent by e-mail" on one or many contacts and leads."""
@@ -32,9 +34,10 @@ class GdprConsentRequestWizard(models.TransientModel):
     def action_send(self):
         """Create the requests and queue their mails.
 
-        Above the background-job threshold (``gdpr.bulk.job``, one request
-        per person) they are created in committed batches and the job is
-        opened; below it, in this request as one batch.
+        Above the background-job threshold (``gdpr.bulk.job``; a request
+        counts as ``REQUEST_WEIGHT`` consents) they are created in committed
+        batches and the job is opened; below it, in this request as one
+        batch.
 
         The contacts, leads and texts the user may not use are skipped, and
         the message says which and why (the unreadable ones by their number
@@ -91,6 +94,7 @@ class GdprConsentRequestWizard(models.TransientModel):
             givers,
             {"text_ids": texts.ids},
             self.env._("Consent requests to %s contact(s) or lead(s)", len(givers)),
+            weight=REQUEST_WEIGHT,
         )
         if job:
             # Above the threshold: the requests are created and their mails
