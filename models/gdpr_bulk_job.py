@@ -31,6 +31,10 @@ CHUNK_SIZE = 50
 BATCH_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
 # Reasons of failed items kept on the job.
 MAX_ITEM_ERRORS = 100
+# What one consent request by e-mail costs, in consents (the threshold and
+# the batch size count consents): rendering its mail takes about twice the
+# time of a consent (bench rows 9 and 10 of the README).
+REQUEST_WEIGHT = 2
 # Start of the current run of Odoo's cron runner, per cursor: the runner
 # calls the method up to 10 times in one run, under one time limit.
 _RUN_STARTS = weakref.WeakKeyDictionary()
@@ -62,8 +66,10 @@ class GdprBulkJob(models.Model):
        params)``: it is called with one batch of ``items`` (JSON values:
        ids, lists of ids...) and the job's ``params`` (a JSON dict), as the
        job's user, and returns a dict with ``records``
-       (the consents it created or changed, linked to the job), and
-       optionally ``skipped`` and ``failed`` (counts). It must not commit;
+       (the consents it created or changed, linked to the job; records of
+       another model need a field of the job, see
+       :meth:`_gdpr_record_fields`), and optionally ``skipped`` and
+       ``failed`` (counts). It must not commit;
     3. where the operation starts, call :meth:`_gdpr_run_or_queue`: below
        the threshold it calls the same method at once on every item and
        returns its result, above it queues the job and returns it (open it
@@ -85,6 +91,8 @@ class GdprBulkJob(models.Model):
             ("consent_grant", "Bulk grant of consents"),
             ("consent_withdraw", "Bulk withdrawal of consents"),
             ("consent_retention", "Retention of withdrawn consents"),
+            ("consent_request", "Consent requests by e-mail"),
+            ("consent_withdraw_import", "Import of unsubscribed addresses"),
         ],
         string="Type",
         required=True,
@@ -141,6 +149,15 @@ class GdprBulkJob(models.Model):
         readonly=True,
         copy=False,
         help="The consents the job created, withdrew or erased.",
+        # Withdrawn consents are archived: a withdrawal job shows them.
+        context={"active_test": False},
+    )
+    request_ids = fields.Many2many(
+        "gdpr.consent.request",
+        string="Consent Requests",
+        readonly=True,
+        copy=False,
+        help="The consent requests the job created and whose e-mails it queued.",
     )
     item_errors = fields.Text(
         string="Failed Items",
@@ -168,7 +185,16 @@ class GdprBulkJob(models.Model):
     def action_open_consents(self):
         """The consents the job created, withdrew or erased."""
         self.ensure_one()
-        return self.consent_ids._get_records_action(name=_("Consents of %s", self.name))
+        return self.consent_ids.with_context(active_test=False)._get_records_action(
+            name=_("Consents of %s", self.name)
+        )
+
+    def action_open_requests(self):
+        """The consent requests the job created."""
+        self.ensure_one()
+        return self.request_ids._get_records_action(
+            name=_("Consent Requests of %s", self.name)
+        )
 
     def action_resume(self):
         """Put a failed job back in the queue (its user or an officer)."""
@@ -385,16 +411,22 @@ class GdprBulkJob(models.Model):
             )
             self._gdpr_batch_failed(error)
             return 0
-        records = result["records"]
+        fields_by_model = self._gdpr_record_fields()
+        links = {}
+        for records in result["records"]:
+            links.setdefault(fields_by_model[records._name], []).extend(
+                Command.link(rid) for rid in records.ids
+            )
         errors = [line for line in (self.item_errors or "").splitlines() if line]
         errors += result["errors"]
         self.write(
             {
+                **links,
                 "cursor": start + result["count"],
-                "processed_count": self.processed_count + len(records),
+                "processed_count": self.processed_count
+                + sum(len(records) for records in result["records"]),
                 "skipped_count": self.skipped_count + result["skipped"],
                 "failed_count": self.failed_count + result["failed"],
-                "consent_ids": [Command.link(rid) for rid in records.ids],
                 "item_errors": "\n".join(errors[:MAX_ITEM_ERRORS]) or False,
                 "batch_failures": 0,
                 "error": False,
@@ -405,15 +437,23 @@ class GdprBulkJob(models.Model):
             self._gdpr_finish()
         return result["count"]
 
+    @api.model
+    def _gdpr_record_fields(self):
+        """The job's Many2many field keeping the records of each model that
+        a batch method returns. A kind of job returning records of another
+        model extends it with a field of its own."""
+        return {"gdpr.consent": "consent_ids", "gdpr.consent.request": "request_ids"}
+
     def _gdpr_process_batch(self, job_type, items, params, deadline=None):
         """Run ``items`` in chunks until done or ``deadline``, as the user.
 
-        :return: a dict: ``count`` (items done), ``records``, ``skipped``,
-            ``failed`` (consents) and ``errors`` (one line per failed item)
+        :return: a dict: ``count`` (items done), ``records`` (a list of the
+            record sets the chunks returned), ``skipped``, ``failed``
+            (consents) and ``errors`` (one line per failed item)
         """
         totals = {
             "count": 0,
-            "records": self.env["gdpr.consent"],
+            "records": [],
             "skipped": 0,
             "failed": 0,
             "errors": [],
@@ -430,22 +470,24 @@ class GdprBulkJob(models.Model):
                 self.env.clear()
                 result = self._gdpr_process_one_by_one(job_type, chunk, params)
             totals["count"] += len(chunk)
-            totals["records"] |= result.get("records") or self.env["gdpr.consent"]
+            totals["records"] += result["records"]
             totals["skipped"] += result.get("skipped", 0)
             totals["failed"] += result.get("failed", 0)
             totals["errors"] += result.get("errors", [])
         return totals
 
     def _gdpr_process_isolated(self, job_type, items, params):
-        """Run ``items`` in a savepoint, flushed inside it."""
+        """Run ``items`` in a savepoint, flushed inside it; the result's
+        ``records`` become a list of record sets."""
         with self.env.cr.savepoint():
             result = self._gdpr_process(job_type, items, params)
             self.env.flush_all()
-        return result
+        records = result.get("records")
+        return dict(result, records=[records] if records else [])
 
     def _gdpr_process_one_by_one(self, job_type, items, params):
         """Run each of ``items`` in its own savepoint; skip those that fail."""
-        totals = {"records": self.env["gdpr.consent"], "skipped": 0, "failed": 0}
+        totals = {"records": [], "skipped": 0, "failed": 0}
         errors = []
         for item in items:
             try:
@@ -470,7 +512,7 @@ class GdprBulkJob(models.Model):
                     )
                 )
                 continue
-            totals["records"] |= result.get("records") or self.env["gdpr.consent"]
+            totals["records"] += result["records"]
             totals["skipped"] += result.get("skipped", 0)
             totals["failed"] += result.get("failed", 0)
         totals["errors"] = errors
@@ -478,7 +520,10 @@ class GdprBulkJob(models.Model):
 
     @api.model
     def _gdpr_item_consents(self, job_type, item, params):
-        """How many consents ``item`` stands for (the counts are consents)."""
+        """How many consents ``item`` stands for (the counts are consents;
+        of a consent request job, requests)."""
+        if job_type == "consent_request":
+            return 1
         if job_type == "consent_grant":
             return len(params.get("lines") or ()) or 1
         return len(item) if isinstance(item, list) else 1
@@ -608,3 +653,36 @@ class GdprBulkJob(models.Model):
         )
         erased, failed = consents._gdpr_retention_process()
         return {"records": erased, "failed": len(failed)}
+
+    def _gdpr_job_process_consent_request(self, items, params):
+        """Ask the givers ``items`` by e-mail to confirm the texts of
+        ``params`` (double opt-in): one request each, its mail queued.
+
+        ``items`` are ``["partner", id]`` or ``["lead", id]``; a lead is
+        asked through its contact. A giver without an e-mail address, or
+        deleted since the launch, is skipped.
+        """
+        ids = {"partner": [], "lead": []}
+        for kind, record_id in items:
+            ids[kind].append(record_id)
+        partners = self.env["res.partner"].browse(ids["partner"]).exists()
+        leads = self.env["crm.lead"].browse(ids["lead"]).exists()
+        texts = (
+            self.env["gdpr.consent.text"]
+            .with_context(active_test=False)
+            .browse(params["text_ids"])
+        )
+        requests, skipped = self.env["gdpr.consent.request"]._gdpr_ask(
+            partners, leads, texts
+        )
+        missing = len(items) - len(partners) - len(leads)
+        return {
+            "records": requests,
+            "skipped": len(skipped) + missing,
+            "skipped_names": skipped,
+        }
+
+    def _gdpr_job_process_consent_withdraw_import(self, items, params):
+        """Withdraw the consents ``items`` that the import's preview showed
+        (those still active)."""
+        return self._gdpr_job_process_consent_withdraw(items, params)

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.gdpr_bulk_job import REQUEST_WEIGHT
+
 
 class GdprConsentRequestWizard(models.TransientModel):
     """ "Ask for consent by e-mail" on one or many contacts and leads."""
@@ -30,7 +32,12 @@ class GdprConsentRequestWizard(models.TransientModel):
         return defaults
 
     def action_send(self):
-        """Create the requests and queue their mails (one batch).
+        """Create the requests and queue their mails.
+
+        Above the background-job threshold (``gdpr.bulk.job``; a request
+        counts as ``REQUEST_WEIGHT`` consents) they are created in committed
+        batches and the job is opened; below it, in this request as one
+        batch.
 
         The contacts, leads and texts the user may not use are skipped, and
         the message says which and why (the unreadable ones by their number
@@ -77,16 +84,39 @@ class GdprConsentRequestWizard(models.TransientModel):
                     + notes
                 )
             )
-        requests, skipped = self.env["gdpr.consent.request"]._gdpr_ask(
-            partners, leads, texts
+        # A lead whose contact is asked too is asked once, through the contact.
+        partner_ids = set(partners.ids)
+        givers = [["partner", partner_id] for partner_id in partners.ids] + [
+            ["lead", lead.id] for lead in leads if lead.partner_id.id not in partner_ids
+        ]
+        job, result = self.env["gdpr.bulk.job"]._gdpr_run_or_queue(
+            "consent_request",
+            givers,
+            {"text_ids": texts.ids},
+            self.env._("Consent requests to %s contact(s) or lead(s)", len(givers)),
+            weight=REQUEST_WEIGHT,
         )
-        message = self.env._("%(count)s consent request(s) sent.", count=len(requests))
-        if skipped:
-            notes.append(
-                self.env._(
-                    "Without an e-mail address, not asked: %s", ", ".join(skipped)
-                )
+        if job:
+            # Above the threshold: the requests are created and their mails
+            # queued in committed batches; the job is opened.
+            message = self.env._(
+                "%(count)s contact(s) or lead(s) are asked in the background: "
+                "you will be told when it is finished.",
+                count=len(givers),
             )
+            next_action = job._get_records_action(name=self.env._("Background Job"))
+        else:
+            message = self.env._(
+                "%(count)s consent request(s) sent.", count=len(result["records"])
+            )
+            next_action = {"type": "ir.actions.act_window_close"}
+            if result["skipped_names"]:
+                notes.append(
+                    self.env._(
+                        "Without an e-mail address, not asked: %s",
+                        ", ".join(result["skipped_names"]),
+                    )
+                )
         if notes:
             message = " ".join([message, *notes])
         return {
@@ -96,6 +126,6 @@ class GdprConsentRequestWizard(models.TransientModel):
                 "message": message,
                 "type": "warning" if notes else "success",
                 "sticky": bool(notes),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": next_action,
             },
         }

@@ -284,19 +284,44 @@ class GdprConsentWithdrawImport(models.TransientModel):
         )
 
     def action_withdraw(self):
-        """Withdraw the active consents of the matched addresses, one batch."""
+        """Withdraw the active consents of the matched addresses.
+
+        Exactly the consents of the preview are withdrawn: the addresses are
+        not read again. Above the background-job threshold
+        (``gdpr.bulk.job``) the job keeps the previewed consents (the
+        wizard is vacuumed, the file may be gone), withdraws them in
+        committed batches, and is opened; below it, they are withdrawn in
+        this request as one batch.
+        """
         self.ensure_one()
         if self.state != "preview":
             raise UserError(self.env._("Preview the addresses before withdrawing."))
         # Exactly the previewed consents (those still active).
         consents = self.consent_ids.filtered("active")
-        consents.action_withdraw(
-            date_withdrawn=self.date_withdrawn,
-            reason=self.reason_id,
-            source=self.source_id,
+        job, result = self.env["gdpr.bulk.job"]._gdpr_run_or_queue(
+            "consent_withdraw_import",
+            consents.ids,
+            {
+                "date_withdrawn": fields.Date.to_string(self.date_withdrawn),
+                "reason_id": self.reason_id.id,
+                "source_id": self.source_id.id,
+            },
+            self.env._(
+                "Withdrawal of %(count)s consent(s) of %(addresses)s imported "
+                "address(es)",
+                count=len(consents),
+                addresses=self.matched_count,
+            ),
         )
         with _server_write():
-            self.write({"state": "done", "withdrawn_count": len(consents)})
+            self.write(
+                {
+                    "state": "done",
+                    "withdrawn_count": len(result["records"]) if result else 0,
+                }
+            )
+        if job:
+            return job._get_records_action(name=self.env._("Background Job"))
         return self._gdpr_reopen()
 
     def _gdpr_reopen(self):
