@@ -27,6 +27,7 @@ import importlib
 import json
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -276,12 +277,15 @@ def cmd_run(args, parts):
     Exits with status 1 when a measure failed or says the bench must fail.
     """
     started = time.perf_counter()
+    exit_on_sigterm()
     version, odoo_addons = dev.odoo_info()
     env = dev.ensure_postgres()
     path = dev.addons_path(odoo_addons)
     sizes = all_sizes()
     if args.small:
         sizes = {key: max(value // args.small, 20) for key, value in sizes.items()}
+    # (dev) sizes set one by one, e.g. BENCH_SIZES='{"scale_consents": 10000}'
+    sizes.update(json.loads(os.environ.get("BENCH_SIZES") or "{}"))
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "odoo": version,
@@ -433,9 +437,17 @@ def format_table(res):
 # ---------------------------------------------------------------------------
 # Inside Odoo (the measure process)
 # ---------------------------------------------------------------------------
+def exit_on_sigterm():
+    """SIGTERM (``kill``, ``timeout``) exits through the ``finally`` blocks:
+    databases dropped, the load scenario's server stopped."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+
+
 def cmd_measure(args):
     import odoo  # noqa: PLC0415  (the driver runs without importing Odoo)
     from odoo.service import server  # noqa: PLC0415
+
+    exit_on_sigterm()
 
     odoo.tools.config.parse_config(
         [

@@ -180,9 +180,10 @@ def report_figures(env, partner):
     pdf_s = time.perf_counter() - start
     env.invalidate_all()
     start = time.perf_counter()
-    report._render_qweb_html(ref, partner.ids)
+    html, _kind = report._render_qweb_html(ref, partner.ids)
     html_s = time.perf_counter() - start
     return {
+        **wkhtmltopdf_alone(env, html),
         "consents": len(values["consents_by_partner"][partner.id]),
         "pdf_s": pdf_s,
         "qweb_s": html_s,
@@ -191,6 +192,34 @@ def report_figures(env, partner):
         "consent_index": harness.index_names(plans["consents"]),
         "seq_scan": "Seq Scan on gdpr_consent " in plans["consents"],
     }
+
+
+def wkhtmltopdf_alone(env, html):
+    """wkhtmltopdf alone on the report's HTML, as it is and without the
+    ``page-break-inside: avoid`` of each consent's block: how much of the
+    print is wkhtmltopdf's page breaking."""
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    base = env["ir.config_parameter"].get_param("report.url")
+    html = html.replace(b'="/web/', f'="{base}/web/'.encode())
+    seconds = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, page in (
+            ("wk_alone_s", html),
+            ("wk_no_avoid_s", html.replace(b"page-break-inside: avoid;", b"")),
+        ):
+            source, target = Path(tmp, "in.html"), Path(tmp, "out.pdf")
+            source.write_bytes(page)
+            start = time.perf_counter()
+            subprocess.run(
+                ["wkhtmltopdf", "-q", str(source), str(target)],
+                capture_output=True,
+                check=False,
+            )
+            seconds[label] = time.perf_counter() - start
+    return seconds
 
 
 def measure(registry, sizes):
@@ -263,6 +292,12 @@ def rows(res, row, ok):
             ok(fig["ms"] < TARGET_LIST_MS and not fig["page_seq_scan"]),
         )
     rep = scale["report"]
+    if "wk_alone_s" in rep:
+        row(
+            "12. Art. 15 report: wkhtmltopdf alone on its HTML, as is / without "
+            "page-break-inside: avoid",
+            f"{rep['wk_alone_s']:.2f} s / {rep['wk_no_avoid_s']:.2f} s",
+        )
     row(
         f"12. Art. 15 report of a partner with {rep['consents']} consents (PDF)",
         f"{rep['pdf_s']:.2f} s ({rep['qweb_s']:.2f} s QWeb), {rep['pages']} pages; "
