@@ -1,6 +1,7 @@
 # crm_gdpr developer commands; see README.md. Odoo 18 must be importable by python3.
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
+comma := ,
 
 .PHONY: demo test lint i18n wheel screenshots bench
 
@@ -22,5 +23,5 @@ wheel:  ## build dist wheel odoo-addon-crm_gdpr in .build/dist (any folder name)
 screenshots:  ## PNG pictures of the main screens and printouts in docs/ (fresh demo database)
 	$(PYTHON) tools/screenshots.py
 
-bench:  ## performance benchmark at CRM scale: prints a table, writes bench/results/latest.json
-	$(PYTHON) bench/crm_gdpr_bench.py run
+bench:  ## performance benchmark at CRM scale: prints a table, writes bench/results/latest.json (ONLY=name,... one measure; FULL=1 adds the 1,000,000-consent scale)
+	$(PYTHON) bench/crm_gdpr_bench.py run $(subst $(comma), ,$(ONLY)) $(if $(FULL),--full)

@@ -5,24 +5,25 @@ contacts with a template of the Marketing category (half of the contacts
 have a marketing consent bound to their e-mail): the warning must cost the
 same number of SQL queries whatever the number of recipients.
 
-Run alone: ``python3 bench/crm_gdpr_bench.py run --parts composer``.
+Run alone: ``make bench ONLY=composer``.
 """
 
 import time
 
+import harness
+
 RECIPIENTS = (10, 100, 1_000)
 
 
-def measure_composer(registry, sizes):
-    import crm_gdpr_bench as bench  # noqa: PLC0415  (the driver's helpers)
+def measure(registry, sizes):
 
     from odoo.tests.common import new_test_user  # noqa: PLC0415
 
     counts = [n for n in RECIPIENTS if n <= sizes["composer_recipients"]] or [
         sizes["composer_recipients"]
     ]
-    with bench.committed(registry) as env:
-        partner_ids = bench.insert_partners(env, max(counts), "Composer Recipient")
+    with harness.committed(registry) as env:
+        partner_ids = harness.insert_partners(env, max(counts), "Composer Recipient")
         category = env.ref("crm_gdpr.gdpr_consent_category_marketing")
         text = env.ref("crm_gdpr.gdpr_consent_text_marketing")
         env["gdpr.consent"].create(
@@ -47,7 +48,7 @@ def measure_composer(registry, sizes):
             groups="sales_team.group_sale_salesman",
         ).id
     result = {"recipients": {}}
-    with bench.rolled_back(registry, uid) as env:
+    with harness.rolled_back(registry, uid) as env:
 
         def warning(ids):
             composer = (
@@ -62,7 +63,7 @@ def measure_composer(registry, sizes):
             env.flush_all()
             env.invalidate_all()
             start = time.perf_counter()
-            _r, _s, queries = bench.counted(env, lambda: composer.gdpr_warning_count)
+            _r, _s, queries = harness.counted(env, lambda: composer.gdpr_warning_count)
             return composer.gdpr_warning_count, queries, time.perf_counter() - start
 
         warning(partner_ids[:5])  # warm the caches of rules and groups
@@ -76,7 +77,7 @@ def measure_composer(registry, sizes):
     return result
 
 
-def composer_rows(res, row, ok):
+def rows(res, row, ok):
     """The table rows of the "composer" part (``row(what, figure, target, status)``)."""
     composer = res.get("composer") or {"error": "not measured"}
     if "error" in composer:

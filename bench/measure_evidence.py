@@ -4,11 +4,13 @@
   ``create()`` of the same consents without it (target: at most 1.3x);
 - a full ``verify_chain()`` of a chain of 100,000 events (target: < 10 s).
 
-Run alone: ``python3 bench/crm_gdpr_bench.py run --parts evidence``.
+Run alone: ``make bench ONLY=evidence``.
 """
 
 import time
 from contextlib import contextmanager
+
+import harness
 
 
 @contextmanager
@@ -23,18 +25,17 @@ def without_evidence_log(registry):
         Event._gdpr_append = append
 
 
-def measure_evidence(registry, sizes):
-    import crm_gdpr_bench as bench  # noqa: PLC0415  (the driver's helpers)
+def measure(registry, sizes):
 
     from odoo.tests.common import new_test_user  # noqa: PLC0415
 
     consents = sizes["evidence_consents"]
     events = sizes["evidence_events"]
-    with bench.committed(registry) as env:
-        partner_ids = bench.insert_partners(
+    with harness.committed(registry) as env:
+        partner_ids = harness.insert_partners(
             env, max(consents // 2, events // 2), "Evidence Giver"
         )
-        texts_ids = [text.id for text in bench.bench_texts(env)]
+        texts_ids = [text.id for text in harness.bench_texts(env)]
         uid = new_test_user(
             env,
             login="crm_gdpr_bench_evidence",
@@ -44,15 +45,15 @@ def measure_evidence(registry, sizes):
     # Warm both paths.
     for how in ("bare", "wizard"):
         with without_evidence_log(registry) if how == "bare" else nullcontext():
-            bench.one_grant(registry, uid, grant_ids[:50], texts_ids, how)
+            harness.one_grant(registry, uid, grant_ids[:50], texts_ids, how)
     runs = {"bare": [], "wizard": []}
     for _i in range(2):
         with without_evidence_log(registry):
             runs["bare"].append(
-                bench.one_grant(registry, uid, grant_ids, texts_ids, "bare")
+                harness.one_grant(registry, uid, grant_ids, texts_ids, "bare")
             )
         runs["wizard"].append(
-            bench.one_grant(registry, uid, grant_ids, texts_ids, "wizard")
+            harness.one_grant(registry, uid, grant_ids, texts_ids, "wizard")
         )
     bare = min(runs["bare"], key=lambda run: run["seconds"])
     wizard = min(runs["wizard"], key=lambda run: run["seconds"])
@@ -64,14 +65,14 @@ def measure_evidence(registry, sizes):
         "wizard_queries": wizard["queries"],
     }
     # A chain of ``events`` events: one per consent given, batches of 10,000.
-    with bench.committed(registry) as env:
+    with harness.committed(registry) as env:
         texts = env["gdpr.consent.text"].browse(texts_ids)
-        vals_list = bench.bare_vals(env, partner_ids[: events // 2], texts)
+        vals_list = harness.bare_vals(env, partner_ids[: events // 2], texts)
         for start in range(0, len(vals_list), 10000):
             env["gdpr.consent"].create(vals_list[start : start + 10000])
             env.flush_all()
             env.invalidate_all()
-    with bench.rolled_back(registry) as env:
+    with harness.rolled_back(registry) as env:
         Event = env["gdpr.evidence.event"]
         count = Event.search_count([("company_id", "=", env.company.id)])
         env.invalidate_all()
@@ -89,7 +90,7 @@ def nullcontext():
     yield
 
 
-def evidence_rows(res, row):
+def rows(res, row, ok):
     """The rows of the evidence measures in the bench table."""
     evidence = res.get("evidence")
     if not evidence:

@@ -7,15 +7,16 @@ transaction, up to 10 batches per acquisition) until the job is done:
 the time from the click to the last batch, batches per second and consents
 per second.
 
-Run alone: ``python3 bench/crm_gdpr_bench.py run --parts jobs``.
+Run alone: ``make bench ONLY=jobs``.
 """
 
 import math
 import time
 
+import harness
 
-def measure_jobs(registry, sizes):
-    import crm_gdpr_bench as bench  # noqa: PLC0415  (the driver's helpers)
+
+def measure(registry, sizes):
 
     from odoo import Command  # noqa: PLC0415
     from odoo.tests.common import new_test_user  # noqa: PLC0415
@@ -23,8 +24,8 @@ def measure_jobs(registry, sizes):
     from odoo.addons.base.models.ir_cron import ir_cron  # noqa: PLC0415
 
     consents = sizes["job_consents"]
-    with bench.committed(registry) as env:
-        partner_ids = bench.insert_partners(env, consents, "Job Giver")
+    with harness.committed(registry) as env:
+        partner_ids = harness.insert_partners(env, consents, "Job Giver")
         uid = new_test_user(
             env, login="crm_gdpr_bench_jobs", groups="sales_team.group_sale_salesman"
         ).id
@@ -32,7 +33,7 @@ def measure_jobs(registry, sizes):
     # The scheduled actions already due run first: only the job is timed.
     ir_cron._process_jobs(registry.db_name)
     start = time.perf_counter()
-    with bench.committed(registry) as env:
+    with harness.committed(registry) as env:
         env = env(user=uid)
         text = env.ref("crm_gdpr.gdpr_consent_text_marketing")
         wizard = env["gdpr.consent.bulk.grant"].create(
@@ -49,7 +50,7 @@ def measure_jobs(registry, sizes):
     while True:
         ir_cron._process_jobs(registry.db_name)
         runner_calls += 1
-        with bench.committed(registry) as env:
+        with harness.committed(registry) as env:
             job = env["gdpr.bulk.job"].browse(job_id)
             state = job.state
             if state in ("done", "failed") or runner_calls > 10000:
@@ -75,7 +76,7 @@ def measure_jobs(registry, sizes):
     return result
 
 
-def jobs_rows(res, row):
+def rows(res, row, ok):
     """The rows of the background job measures in the bench table."""
     jobs = res.get("jobs")
     if not jobs:

@@ -10,11 +10,13 @@
 - the import of unsubscribed addresses: the preview of a 50,000-line CSV
   (target: under 10 s).
 
-Run alone: ``python3 bench/crm_gdpr_bench.py run --parts selfservice``.
+Run alone: ``make bench ONLY=selfservice``.
 """
 
 import base64
 import time
+
+import harness
 
 
 def _ask(env, partner_ids, text):
@@ -23,15 +25,14 @@ def _ask(env, partner_ids, text):
     return Request._gdpr_ask(partners, env["crm.lead"], text)
 
 
-def measure_selfservice(registry, sizes):
-    import crm_gdpr_bench as bench  # noqa: PLC0415  (the driver's helpers)
+def measure(registry, sizes):
 
     asked = sizes["ask_partners"]
     blacklisted = sizes["blacklist_addresses"]
     lines = sizes["import_lines"]
-    with bench.committed(registry) as env:
-        ask_ids = bench.insert_partners(env, asked, "Asked Person")
-        bl_ids = bench.insert_partners(env, blacklisted, "Unsubscribed Person")
+    with harness.committed(registry) as env:
+        ask_ids = harness.insert_partners(env, asked, "Asked Person")
+        bl_ids = harness.insert_partners(env, blacklisted, "Unsubscribed Person")
         text = env.ref("crm_gdpr.gdpr_consent_text_marketing")
         # Consents through the ORM (the evidence log needs their events).
         for start in range(0, len(bl_ids), 5000):
@@ -56,9 +57,9 @@ def measure_selfservice(registry, sizes):
         ("small", ask_ids[: max(asked // 10, 20)]),
         ("large", ask_ids),
     ):
-        with bench.rolled_back(registry) as env:
+        with harness.rolled_back(registry) as env:
             text = env["gdpr.consent.text"].browse(text_id)
-            (requests, _skipped), seconds, queries = bench.counted(
+            (requests, _skipped), seconds, queries = harness.counted(
                 env, _ask, env, ids, text
             )
             mails = env["mail.mail"].search_count(
@@ -84,12 +85,12 @@ def measure_selfservice(registry, sizes):
         ("small", max(blacklisted // 10, 20)),
         ("large", blacklisted),
     ):
-        with bench.rolled_back(registry) as env:
+        with harness.rolled_back(registry) as env:
             emails = (
                 env["res.partner"].browse(bl_ids[:count]).mapped("email_normalized")
             )
             env.invalidate_all()
-            _r, seconds, queries = bench.counted(
+            _r, seconds, queries = harness.counted(
                 env,
                 env["mail.blacklist"].create,
                 [{"email": email} for email in emails],
@@ -112,12 +113,12 @@ def measure_selfservice(registry, sizes):
             }
     sync.pop("warm")
     # What the blacklist itself costs: as many addresses bound to no consent.
-    with bench.rolled_back(registry) as env:
+    with harness.rolled_back(registry) as env:
         count = sync["large"]["addresses"]
         env["mail.blacklist"].create([{"email": "warm@example.net"}])
         env.flush_all()
         env.invalidate_all()
-        _r, seconds, queries = bench.counted(
+        _r, seconds, queries = harness.counted(
             env,
             env["mail.blacklist"].create,
             [{"email": f"nobody.{index}@example.net"} for index in range(count)],
@@ -125,7 +126,7 @@ def measure_selfservice(registry, sizes):
         sync["core"] = {"addresses": count, "seconds": seconds, "queries": queries}
     result["blacklist"] = sync
     # 3. The preview of a 50,000-line CSV export (half matching consents).
-    with bench.rolled_back(registry) as env:
+    with harness.rolled_back(registry) as env:
         matching = env["res.partner"].browse(bl_ids).mapped("email_normalized")
         rows = ["Email Address;First Name;Unsubscribed"]
         for index in range(lines):
@@ -153,7 +154,7 @@ def measure_selfservice(registry, sizes):
     return result
 
 
-def selfservice_rows(res, row):
+def rows(res, row, ok):
     """The rows of the self-service measures in the bench table."""
     data = res.get("selfservice")
     if not data:

@@ -8,7 +8,7 @@ list runs it (median, with its plan: an index scan of
 add to a list of 80 and of 2,000 partners (constant).
 """
 
-from crm_gdpr_bench import (
+from harness import (
     CATEGORY_PAIRS,
     COUNT_LIMIT,
     committed,
@@ -83,7 +83,7 @@ def sql_check(env, partner_ids, category):
     return env.cr.fetchone()[0]
 
 
-def measure_status(registry, sizes):
+def measure(registry, sizes):
     from odoo.tools import SQL  # noqa: PLC0415
 
     count = sizes["filter_partners"]
@@ -164,12 +164,9 @@ def measure_status(registry, sizes):
     return result
 
 
-def format_rows(res, row, ok):
+def rows(res, row, ok):
     """The table rows of the "status" part (``row(what, figure, target, status)``)."""
-    status = res.get("status") or {"error": "not measured"}
-    if "error" in status:
-        row("2-3 consent status per company", status["error"])
-        return
+    status = res["status"]
     lst = status["list"]
     row(
         "2. Partner list web_search_read, SQL queries "
@@ -210,3 +207,16 @@ def format_rows(res, row, ok):
         f"index, < {TARGET_MS} ms",
         ok(flt["count_ms"] < TARGET_MS and flt["count_uses_index"]),
     )
+
+
+def notes(res):
+    """The query plans of the filter, printed under the table."""
+    plans = res["status"]["filter"]
+    return [
+        "",
+        "Query plan, first page of the filter:",
+        plans["page_plan"],
+        "",
+        "Query plan, count (up to 10,000):",
+        plans["count_plan"],
+    ]

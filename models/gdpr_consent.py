@@ -211,6 +211,9 @@ class GdprConsent(models.Model):
     )
     date_given = fields.Date(
         required=True,
+        # The consent list's default order (_order) reads it: its first page
+        # stays an index scan at a million consents (make bench FULL=1).
+        index=True,
         default=fields.Date.context_today,
         tracking=True,
     )
