@@ -1,3 +1,4 @@
+from . import gdpr_value_check_mixin
 from . import gdpr_dictionary_mixin
 from . import gdpr_evidence_mixin
 from . import gdpr_consent_category

@@ -10,15 +10,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..utils import active_lang, normalize_email
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import (
-    active_lang,
-    check_company_move,
-    check_input_values,
-    check_input_values_list,
-    check_readable_values,
-    normalize_email,
-)
 from .gdpr_jobs import process_groups
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
@@ -82,7 +75,7 @@ def self_service():
 class GdprConsent(models.Model):
     _name = "gdpr.consent"
     _description = "GDPR Consent"
-    _inherit = ["gdpr.evidence.mixin", "mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "gdpr.evidence.mixin", "mail.thread"]
     _order = "date_given desc, id desc"
     _rec_name = "name"
     _check_company_auto = True
@@ -716,8 +709,7 @@ class GdprConsent(models.Model):
         Checked before anything is computed from them (the giver's e-mail,
         the text's wording): the AccessError names none of them (SPEC 8).
         """
-        check_readable_values(
-            self,
+        self._gdpr_check_readable_values(
             vals_list,
             ("partner_id", "lead_id", "text_id", "address_id"),
             _(
@@ -738,7 +730,6 @@ class GdprConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input_values_list(self, vals_list)
         self._check_source_access(vals_list)
         if not _SELF_SERVICE.get():
             self._check_no_self_service_values(vals_list)
@@ -765,8 +756,7 @@ class GdprConsent(models.Model):
         return consents
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_source_access([vals])
         if not _SELF_SERVICE.get():
             self._check_no_self_service_values([vals])

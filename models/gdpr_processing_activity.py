@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import is_blank
+from ..utils import is_blank
 
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
@@ -192,6 +192,7 @@ class GdprProcessingActivity(models.Model):
         ("code_uniq", "unique(code)", "The number of a processing activity is unique."),
     ]
 
+    @api.depends("code", "name")
     def _compute_display_name(self):
         for activity in self:
             if activity.code:

@@ -1,12 +1,6 @@
 from odoo import api, models
 
-from .gdpr_input import (
-    check_computed_values,
-    check_input_values,
-    check_readable_values,
-    company_checked_fields,
-    record_id,
-)
+from ..utils import record_id
 
 
 class GdprRegisterLineMixin(models.AbstractModel):
@@ -20,24 +14,27 @@ class GdprRegisterLineMixin(models.AbstractModel):
 
     _name = "gdpr.register.line.mixin"
     _description = "GDPR Register Line Mixin"
+    _inherit = ["gdpr.value.check.mixin"]
     _gdpr_parent_field = None
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
             # Before the company check, which names the records it refuses.
-            check_readable_values(self, [vals], company_checked_fields(self, vals))
+            self._gdpr_check_readable_values(
+                [vals], self._gdpr_company_checked_fields(vals)
+            )
         self._gdpr_check_parent_access(vals_list)
         # A line's company is its parent's (related), its scores computed.
-        check_computed_values(self.browse(), vals_list)
+        self.browse()._gdpr_check_computed_values(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_readable_values(self, [vals], company_checked_fields(self, vals))
+        self._gdpr_check_readable_values(
+            [vals], self._gdpr_company_checked_fields(vals)
+        )
         self._gdpr_check_parent_access([vals])
-        check_computed_values(self, [vals])
+        self._gdpr_check_computed_values([vals])
         res = super().write(vals)
         if self._gdpr_parent_field in vals:
             self.check_access("write")

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .gdpr_input import is_blank
+from ..utils import is_blank
 
 
 class GdprTransfer(models.Model):
@@ -79,6 +79,12 @@ class GdprTransfer(models.Model):
             if not transfer.is_international_organisation:
                 transfer.organisation_name = False
 
+    @api.depends(
+        "activity_id.display_name",
+        "country_id.name",
+        "is_international_organisation",
+        "organisation_name",
+    )
     def _compute_display_name(self):
         for transfer in self:
             transfer.display_name = _(
