@@ -2,23 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
-def _is_partner_address(partner, address):
-    """Whether ``address`` is ``partner`` itself or one of its active addresses.
-
-    The addresses of a partner are the partner and its descendants (contacts,
-    invoice and delivery addresses...), walked up through ``parent_id``, which
-    the ORM prefetches for the whole recordset.
-    """
-    if not address.active:
-        return False
-    current = address
-    while current:
-        if current == partner:
-            return True
-        current = current.parent_id
-    return False
-
-
 class GdprProcessingRegister(models.Model):
     _name = "gdpr.processing.register"
     _description = "GDPR Register of Processing Activities"
@@ -262,7 +245,7 @@ class GdprProcessingRegister(models.Model):
                             ),
                         )
                     )
-                if address and not _is_partner_address(partner, address):
+                if address and not address._gdpr_is_address_of(partner):
                     raise ValidationError(
                         _(
                             "%(address)s is not an active address of %(partner)s.",
@@ -371,6 +354,6 @@ class GdprProcessingRegister(models.Model):
         """Keep ``address`` if it still belongs to ``partner``, else the partner."""
         if not partner:
             return False
-        if address and _is_partner_address(partner, address):
+        if address and address._gdpr_is_address_of(partner):
             return address
         return partner
