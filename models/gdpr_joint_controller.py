@@ -6,7 +6,7 @@ from odoo.tools import format_date
 class GdprJointController(models.Model):
     _name = "gdpr.joint.controller"
     _description = "GDPR Joint Controller"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, id"
     _rec_name = "partner_id"

@@ -30,7 +30,7 @@ SPECIAL_CATEGORY_CONDITIONS = [
 class GdprProcessingActivity(models.Model):
     _name = "gdpr.processing.activity"
     _description = "GDPR Processing Activity"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin", "gdpr.evidence.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin", "gdpr.evidence.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, code, id"
     # Server-assigned number (SPEC section 7, see gdpr.evidence.mixin)

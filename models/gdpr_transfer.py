@@ -7,7 +7,7 @@ from ..utils import is_blank
 class GdprTransfer(models.Model):
     _name = "gdpr.transfer"
     _description = "GDPR Third-Country Transfer"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin"]
     _gdpr_parent_field = "activity_id"
     _order = "activity_id, sequence, id"
     _check_company_auto = True

@@ -3,17 +3,21 @@ from odoo import api, models
 from ..utils import record_id
 
 
-class GdprRegisterLineMixin(models.AbstractModel):
-    """Lines of a processing register (activities, joint controllers, transfers).
+class GdprDocumentLineMixin(models.AbstractModel):
+    """Lines of a GDPR document: of a processing register (activities, joint
+    controllers, transfers), of a processor agreement (controllers,
+    sub-processors, transfers), of an impact assessment (risks).
 
-    Checks the values integrators send and, since record rules are checked
-    before a write only, checks access again after a line is moved to
-    another parent: it must not leave the user's companies. Set
-    ``_gdpr_parent_field`` to the name of the line's parent field.
+    A line is written by who may write its parent; the records it links to
+    must be readable, values the server computes (the line's company) are
+    not written; and, since record rules are checked before a write only,
+    access is checked again after a line is moved to another parent: it
+    must not leave the user's companies. Set ``_gdpr_parent_field`` to the
+    name of the line's parent field.
     """
 
-    _name = "gdpr.register.line.mixin"
-    _description = "GDPR Register Line Mixin"
+    _name = "gdpr.document.line.mixin"
+    _description = "GDPR Document Line Mixin"
     _inherit = ["gdpr.value.check.mixin"]
     _gdpr_parent_field = None
 
