@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.http import request
 
-from ..models.gdpr_input import active_lang
+from ..utils import active_lang
 
 # The longest browser name kept (a Char of the evidence holds 1,000).
 USER_AGENT_LIMIT = 1000

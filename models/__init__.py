@@ -1,3 +1,4 @@
+from . import gdpr_value_check_mixin
 from . import gdpr_dictionary_mixin
 from . import gdpr_evidence_mixin
 from . import gdpr_consent_category
@@ -8,7 +9,7 @@ from . import gdpr_transfer_basis
 from . import gdpr_data_category
 from . import gdpr_channel
 from . import gdpr_consent_text
-from . import gdpr_register_line_mixin
+from . import gdpr_document_line_mixin
 from . import gdpr_processing_register
 from . import gdpr_joint_controller
 from . import gdpr_processing_activity

@@ -5,14 +5,9 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..utils import is_blank
 from .gdpr_datetime import format_datetime_tz
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_readable_values,
-    is_blank,
-)
 
 # Art. 33(1) GDPR: notify the supervisory authority "not later than 72 hours
 # after having become aware of it". Real elapsed time, whatever the clocks do.
@@ -25,6 +20,7 @@ class GdprBreach(models.Model):
     # gdpr.deadline.mixin before mail.thread: it schedules the reminder once
     # mail.thread has created the record and subscribed its creator.
     _inherit = [
+        "gdpr.value.check.mixin",
         "gdpr.evidence.mixin",
         "gdpr.deadline.mixin",
         "mail.thread",
@@ -610,7 +606,6 @@ class GdprBreach(models.Model):
     def create(self, vals_list):
         default_dpo = None
         for vals in vals_list:
-            check_input_values(self, vals)
             if not vals.get("dpo_id"):
                 if default_dpo is None:
                     default_dpo = self.default_get(["dpo_id"]).get("dpo_id") or False
@@ -622,7 +617,7 @@ class GdprBreach(models.Model):
                             "notification."
                         )
                     )
-        check_readable_values(self, vals_list, self._gdpr_partner_fields)
+        self._gdpr_check_readable_values(vals_list, self._gdpr_partner_fields)
         vals_list = [self._reported_by_date(vals) for vals in vals_list]
         breaches = super().create(vals_list)
         # Registered already reported (an import of history): both happened.
@@ -632,9 +627,8 @@ class GdprBreach(models.Model):
         return breaches
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
-        check_readable_values(self, [vals], self._gdpr_partner_fields)
+        self._gdpr_check_company_move(vals)
+        self._gdpr_check_readable_values([vals], self._gdpr_partner_fields)
         vals = self._reported_by_date(vals)
         return super().write(vals)
 

@@ -10,15 +10,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..utils import active_lang, normalize_email
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import (
-    active_lang,
-    check_company_move,
-    check_input_values,
-    check_input_values_list,
-    check_readable_values,
-    normalize_email,
-)
 from .gdpr_jobs import process_groups
 
 # Personal data, emptied by the logged erasure (Art. 17) for good.
@@ -82,7 +75,7 @@ def self_service():
 class GdprConsent(models.Model):
     _name = "gdpr.consent"
     _description = "GDPR Consent"
-    _inherit = ["gdpr.evidence.mixin", "mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "gdpr.evidence.mixin", "mail.thread"]
     _order = "date_given desc, id desc"
     _rec_name = "name"
     _check_company_auto = True
@@ -445,7 +438,10 @@ class GdprConsent(models.Model):
         for consent in self:
             if not consent.text_id.applies_to_addresses or not consent.partner_id:
                 consent.address_id = False
-            elif consent.address_id not in consent._get_giver_addresses():
+            elif not (
+                consent.address_id
+                and consent.address_id._gdpr_is_address_of(consent.partner_id)
+            ):
                 consent.address_id = consent.partner_id
 
     @api.depends("text_id", "partner_id", "lead_id")
@@ -457,12 +453,10 @@ class GdprConsent(models.Model):
             if not consent.text_id.applies_to_contacts:
                 consent.available_channel_ids = False
                 continue
-            channels = consent.text_id.channel_ids or all_contact_channels
-            consent.available_channel_ids = channels.filtered(
-                lambda channel, consent=consent: (
-                    channel.kind in CONTACT_KINDS
-                    and consent._get_giver_contact_value(channel)
-                )
+            consent.available_channel_ids = self._gdpr_giver_channels(
+                consent.text_id,
+                consent.partner_id or consent.lead_id,
+                all_contact_channels,
             )
 
     @api.depends("text_id", "partner_id", "lead_id")
@@ -638,7 +632,7 @@ class GdprConsent(models.Model):
                         consent.text_id.name,
                     )
                 )
-            if consent.address_id not in consent._get_giver_addresses():
+            if not consent.address_id._gdpr_is_address_of(consent.partner_id):
                 raise ValidationError(
                     _(
                         "The address “%(address)s” is not an active address of "
@@ -719,8 +713,7 @@ class GdprConsent(models.Model):
         Checked before anything is computed from them (the giver's e-mail,
         the text's wording): the AccessError names none of them (SPEC 8).
         """
-        check_readable_values(
-            self,
+        self._gdpr_check_readable_values(
             vals_list,
             ("partner_id", "lead_id", "text_id", "address_id"),
             _(
@@ -741,7 +734,6 @@ class GdprConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_input_values_list(self, vals_list)
         self._check_source_access(vals_list)
         if not _SELF_SERVICE.get():
             self._check_no_self_service_values(vals_list)
@@ -768,8 +760,7 @@ class GdprConsent(models.Model):
         return consents
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_source_access([vals])
         if not _SELF_SERVICE.get():
             self._check_no_self_service_values([vals])
@@ -1292,11 +1283,13 @@ class GdprConsent(models.Model):
 
     @api.model
     def _gdpr_giver_value(self, giver, channel):
-        """The current value of ``channel`` for a partner or a lead.
+        """The current value of ``channel`` for a partner or a lead (a
+        lead's e-mail is its ``email_from``): the contact datum a consent
+        names, here and in the bulk grant.
 
         Override to support other channel kinds.
         """
-        if not channel or channel.kind not in CONTACT_KINDS:
+        if not giver or not channel or channel.kind not in CONTACT_KINDS:
             return False
         fname = channel.kind
         if giver._name == "crm.lead" and fname == "email":
@@ -1327,29 +1320,26 @@ class GdprConsent(models.Model):
             )
         self.env["gdpr.evidence.event"]._gdpr_append(consents, "consent_merged")
 
-    def _get_giver_addresses(self):
-        """The giver itself and its active child addresses."""
-        self.ensure_one()
-        partner = self.partner_id
-        return partner | partner.child_ids.filtered("active") if partner else partner
+    @api.model
+    def _gdpr_giver_channels(self, text, giver, all_contact_channels):
+        """The contact channels a consent to ``text`` may name: the text's
+        (every contact channel of ``all_contact_channels`` when it names
+        none); with a ``giver`` (partner or lead), those it has a value for.
+
+        :param giver: a partner or lead, empty for no giver, ``None`` when the
+            givers are not known yet (the bulk grant to several givers)
+        """
+        channels = (text.channel_ids or all_contact_channels).filtered(
+            lambda channel: channel.kind in CONTACT_KINDS
+        )
+        if giver is None:
+            return channels
+        return channels.filtered(lambda channel: self._gdpr_giver_value(giver, channel))
 
     def _get_giver_contact_value(self, channel):
-        """The giver's current value for ``channel`` (partner, else lead).
-
-        Override to support other channel kinds.
-        """
+        """The giver's current value for ``channel`` (partner, else lead)."""
         self.ensure_one()
-        if not channel or channel.kind not in CONTACT_KINDS:
-            return False
-        giver = self.partner_id or self.lead_id
-        if not giver:
-            return False
-        fname = (
-            "email_from"
-            if channel.kind == "email" and not self.partner_id
-            else channel.kind
-        )
-        return giver[fname] or False
+        return self._gdpr_giver_value(self.partner_id or self.lead_id, channel)
 
     def _sync_blacklist(self):
         """Blacklist the contact data of withdrawn consents that ask for it.

@@ -6,13 +6,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import (
-    active_lang,
-    check_company_move,
-    check_input_values,
-    check_readable_values,
-    normalize_email,
-)
+from ..utils import active_lang, normalize_email, record_id
 
 # The request's link is valid this many days unless the system parameter
 # says otherwise.
@@ -60,7 +54,7 @@ class GdprConsentRequest(models.Model):
 
     _name = "gdpr.consent.request"
     _description = "GDPR Consent Request"
-    _inherit = ["mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "mail.thread"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -172,7 +166,6 @@ class GdprConsentRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
             if not _SERVER_WRITE.get():
                 self._check_server_fields(vals)
         self._check_readable_givers(vals_list)
@@ -193,8 +186,7 @@ class GdprConsentRequest(models.Model):
         return requests
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_readable_givers([vals])
         if not _SERVER_WRITE.get():
             self._check_server_fields(vals)
@@ -224,7 +216,7 @@ class GdprConsentRequest(models.Model):
             "You cannot ask for consent for a contact, lead or consent text "
             "you cannot read."
         )
-        check_readable_values(self, vals_list, ("partner_id", "lead_id"), message)
+        self._gdpr_check_readable_values(vals_list, ("partner_id", "lead_id"), message)
         if self.env.su:
             return
         text_ids = set()
@@ -251,8 +243,11 @@ class GdprConsentRequest(models.Model):
     def _gdpr_giver_company(self, vals):
         """The company a request for the giver of ``vals`` is made in: the
         giver's company when the user works in it, else the current one."""
-        giver = self.env["res.partner"].browse(vals.get("partner_id") or ())
-        lead = self.env["crm.lead"].browse(vals.get("lead_id") or ())
+        # record_id/exists: the values are checked for their type after this
+        # (gdpr.value.check.mixin), an unknown id is refused there.
+        giver = self.env["res.partner"].browse(record_id(vals.get("partner_id")) or ())
+        lead = self.env["crm.lead"].browse(record_id(vals.get("lead_id")) or ())
+        giver, lead = giver.exists(), lead.exists()
         company = lead.company_id or giver.company_id
         if company and company in self.env.companies:
             return company
@@ -262,14 +257,16 @@ class GdprConsentRequest(models.Model):
     def _check_giver_company(self, vals_list):
         """A clear message, naming nothing, for a giver of another company."""
         for vals in vals_list:
-            company = self.env["res.company"].browse(vals["company_id"])
+            company = self.env["res.company"].browse(
+                record_id(vals["company_id"]) or ()
+            )
             for model, fname in (
                 ("res.partner", "partner_id"),
                 ("crm.lead", "lead_id"),
             ):
                 if not vals.get(fname):
                     continue
-                record = self.env[model].browse(vals[fname])
+                record = self.env[model].browse(record_id(vals[fname]) or ()).exists()
                 if record.company_id and record.company_id != company:
                     raise UserError(
                         self.env._(

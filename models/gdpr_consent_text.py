@@ -2,17 +2,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_translation_values,
-)
-
 
 class GdprConsentText(models.Model):
     _name = "gdpr.consent.text"
     _description = "GDPR Consent Text"
-    _inherit = ["mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "mail.thread"]
     _order = "category_id, sequence, date_start desc, id"
     _check_company_auto = True
 
@@ -79,13 +73,11 @@ class GdprConsentText(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
             self._check_attachment_value(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_attachment_value(vals)
         return super().write(vals)
 
@@ -132,7 +124,7 @@ class GdprConsentText(models.Model):
             field = self._fields[field_name]
             if field.type == "html" and field.sanitize:
                 self._gdpr_sanitize_translations(field, translations)
-            check_translation_values(self, field_name, translations)
+            self._gdpr_check_translation_values(field_name, translations)
         return res
 
     def _gdpr_sanitize_translations(self, field, langs):

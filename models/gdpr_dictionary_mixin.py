@@ -3,12 +3,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_translation_values,
-)
-
 
 class GdprDictionaryMixin(models.AbstractModel):
     """Shared behaviour of the GDPR dictionaries (Polish: słowniki).
@@ -22,7 +16,7 @@ class GdprDictionaryMixin(models.AbstractModel):
 
     _name = "gdpr.dictionary.mixin"
     _description = "GDPR Dictionary Mixin"
-    _inherit = ["mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "mail.thread"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -58,16 +52,13 @@ class GdprDictionaryMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
         self._unmark_previous_defaults(
             [vals for vals in vals_list if vals.get("is_default")]
         )
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         if vals.get("is_default") or (
             "company_id" in vals and any(self.mapped("is_default"))
         ):
@@ -87,7 +78,7 @@ class GdprDictionaryMixin(models.AbstractModel):
             res = super()._update_field_translations(
                 field_name, translations, digest=digest, **kw
             )
-            check_translation_values(self, field_name, translations)
+            self._gdpr_check_translation_values(field_name, translations)
         return res
 
     def _unmark_previous_defaults(self, vals_list, exclude=None):

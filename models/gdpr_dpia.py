@@ -4,15 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..utils import record_id
 from .gdpr_dpia_risk import LEVELS
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_officer,
-    check_readable_values,
-    company_checked_fields,
-    record_id,
-)
 
 # The responsible person's reminder falls due this long before the review.
 REMINDER_ADVANCE = timedelta(days=14)
@@ -55,6 +48,7 @@ class GdprDpia(models.Model):
     _name = "gdpr.dpia"
     _description = "GDPR Data Protection Impact Assessment"
     _inherit = [
+        "gdpr.value.check.mixin",
         "gdpr.evidence.mixin",
         "gdpr.deadline.mixin",
         "mail.thread",
@@ -265,6 +259,7 @@ class GdprDpia(models.Model):
         levels = [level for level in levels if level]
         return max(levels, key=LEVEL_ORDER.get) if levels else False
 
+    @api.depends("name", "activity_id.name")
     def _compute_display_name(self):
         for dpia in self:
             dpia.display_name = (
@@ -340,7 +335,7 @@ class GdprDpia(models.Model):
     def _check_officers(self):
         for dpia in self:
             for fname in ("user_id", "decision_by_id"):
-                check_officer(dpia, fname)
+                dpia._gdpr_check_officer_field(fname)
 
     @api.constrains(*TEXT_FIELDS)
     def _check_text_length(self):
@@ -462,9 +457,10 @@ class GdprDpia(models.Model):
         # values name.
         self.browse().check_access("create")
         for vals in vals_list:
-            check_input_values(self, vals)
             # Before the company check, which names the records it refuses.
-            check_readable_values(self, [vals], company_checked_fields(self, vals))
+            self._gdpr_check_readable_values(
+                [vals], self._gdpr_company_checked_fields(vals)
+            )
             if vals.get("decision_by_id") and not self.env.su:
                 self._gdpr_raise_not_writable("decision_by_id")
             if vals.get("state", "draft") != "draft":
@@ -474,9 +470,10 @@ class GdprDpia(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
-        check_readable_values(self, [vals], company_checked_fields(self, vals))
+        self._gdpr_check_company_move(vals)
+        self._gdpr_check_readable_values(
+            [vals], self._gdpr_company_checked_fields(vals)
+        )
         if "date_review" in vals and not vals["date_review"]:
             decided = self.filtered(lambda d: d.state == "decided" and d.date_review)
             if decided:

@@ -36,7 +36,7 @@ def risk_level(score):
 class GdprDpiaRisk(models.Model):
     _name = "gdpr.dpia.risk"
     _description = "GDPR Impact Assessment Risk"
-    _inherit = ["gdpr.register.line.mixin", "gdpr.evidence.line.mixin"]
+    _inherit = ["gdpr.document.line.mixin", "gdpr.evidence.line.mixin"]
     _gdpr_parent_field = "dpia_id"
     _order = "dpia_id, sequence, id"
     _check_company_auto = True

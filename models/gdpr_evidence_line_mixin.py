@@ -9,8 +9,8 @@ class GdprEvidenceLineMixin(models.AbstractModel):
     The lines are part of the record's evidence: once the parent is evidence
     (its ``_gdpr_evidence_records()``), its lines are neither added, changed
     nor removed. Set ``_gdpr_parent_field`` to the name of the line's parent
-    field; the model also inherits ``gdpr.register.line.mixin`` for the
-    checks of the values integrators send.
+    field; the model also inherits ``gdpr.document.line.mixin`` for the
+    access checks of the lines of a document.
     """
 
     _name = "gdpr.evidence.line.mixin"

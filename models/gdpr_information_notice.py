@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .gdpr_input import check_company_move, check_input_values
-
 # What people were informed of: frozen once a record refers to the notice.
 LOCKED_ONCE_GIVEN = ("name", "body", "date_start", "company_id")
 
@@ -18,7 +16,7 @@ class GdprInformationNotice(models.Model):
 
     _name = "gdpr.information.notice"
     _description = "GDPR Information Notice"
-    _inherit = ["mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "mail.thread"]
     _order = "company_id, date_start desc, id desc"
     _check_company_auto = True
 
@@ -87,15 +85,8 @@ class GdprInformationNotice(models.Model):
         for notice in self:
             notice.record_count = counts.get(notice._origin, 0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
-        return super().create(vals_list)
-
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_given_notice_write(vals)
         return super().write(vals)
 

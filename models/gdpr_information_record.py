@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_evidence_mixin import evidence_exception
-from .gdpr_input import check_company_move, check_input_values
 
 
 class GdprInformationRecord(models.Model):
@@ -18,7 +17,7 @@ class GdprInformationRecord(models.Model):
 
     _name = "gdpr.information.record"
     _description = "GDPR Information Record"
-    _inherit = ["gdpr.evidence.mixin", "mail.thread"]
+    _inherit = ["gdpr.value.check.mixin", "gdpr.evidence.mixin", "mail.thread"]
     _order = "date_informed desc, id desc"
     _check_company_auto = True
 
@@ -201,15 +200,13 @@ class GdprInformationRecord(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
             # The snapshot always comes from the notice, never from the caller.
             vals.pop("body", None)
         self._check_source_access(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_source_access([vals])
         return super().write(vals)
 

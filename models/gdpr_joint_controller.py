@@ -2,13 +2,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from .gdpr_processing_register import _is_partner_address
-
 
 class GdprJointController(models.Model):
     _name = "gdpr.joint.controller"
     _description = "GDPR Joint Controller"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, id"
     _rec_name = "partner_id"
@@ -71,8 +69,8 @@ class GdprJointController(models.Model):
     @api.constrains("partner_id", "address_id")
     def _check_address(self):
         for line in self:
-            if line.address_id and not _is_partner_address(
-                line.partner_id, line.address_id
+            if line.address_id and not line.address_id._gdpr_is_address_of(
+                line.partner_id
             ):
                 raise ValidationError(
                     _(

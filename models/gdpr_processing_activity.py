@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import is_blank
+from ..utils import is_blank
 
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
@@ -30,7 +30,7 @@ SPECIAL_CATEGORY_CONDITIONS = [
 class GdprProcessingActivity(models.Model):
     _name = "gdpr.processing.activity"
     _description = "GDPR Processing Activity"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin", "gdpr.evidence.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin", "gdpr.evidence.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, code, id"
     # Server-assigned number (SPEC section 7, see gdpr.evidence.mixin)
@@ -192,6 +192,7 @@ class GdprProcessingActivity(models.Model):
         ("code_uniq", "unique(code)", "The number of a processing activity is unique."),
     ]
 
+    @api.depends("code", "name")
     def _compute_display_name(self):
         for activity in self:
             if activity.code:

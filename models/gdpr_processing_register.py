@@ -1,30 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .gdpr_input import check_company_move, check_input_values, check_readable_values
-
-
-def _is_partner_address(partner, address):
-    """Whether ``address`` is ``partner`` itself or one of its active addresses.
-
-    The addresses of a partner are the partner and its descendants (contacts,
-    invoice and delivery addresses...), walked up through ``parent_id``, which
-    the ORM prefetches for the whole recordset.
-    """
-    if not address.active:
-        return False
-    current = address
-    while current:
-        if current == partner:
-            return True
-        current = current.parent_id
-    return False
-
 
 class GdprProcessingRegister(models.Model):
     _name = "gdpr.processing.register"
     _description = "GDPR Register of Processing Activities"
-    _inherit = ["mail.thread", "gdpr.evidence.mixin"]
+    _inherit = ["gdpr.value.check.mixin", "mail.thread", "gdpr.evidence.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # Partners a register names: the user must be able to read them (SPEC 8).
@@ -264,7 +245,7 @@ class GdprProcessingRegister(models.Model):
                             ),
                         )
                     )
-                if address and not _is_partner_address(partner, address):
+                if address and not address._gdpr_is_address_of(partner):
                     raise ValidationError(
                         _(
                             "%(address)s is not an active address of %(partner)s.",
@@ -275,15 +256,12 @@ class GdprProcessingRegister(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            check_input_values(self, vals)
-        check_readable_values(self, vals_list, self._gdpr_partner_fields)
+        self._gdpr_check_readable_values(vals_list, self._gdpr_partner_fields)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
-        check_readable_values(self, [vals], self._gdpr_partner_fields)
+        self._gdpr_check_company_move(vals)
+        self._gdpr_check_readable_values([vals], self._gdpr_partner_fields)
         if vals.get("company_id"):
             self.filtered(
                 lambda register: register.company_id.id != vals["company_id"]
@@ -376,6 +354,6 @@ class GdprProcessingRegister(models.Model):
         """Keep ``address`` if it still belongs to ``partner``, else the partner."""
         if not partner:
             return False
-        if address and _is_partner_address(partner, address):
+        if address and address._gdpr_is_address_of(partner):
             return address
         return partner

@@ -7,14 +7,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_officer,
-    check_readable_values,
-    company_checked_fields,
-)
-
 _logger = logging.getLogger(__name__)
 
 # The processor's reminder falls due this long before the end date.
@@ -91,6 +83,7 @@ class GdprProcessorAgreement(models.Model):
     # gdpr.deadline.mixin before mail.thread: the reminder is scheduled once
     # mail.thread has created the record.
     _inherit = [
+        "gdpr.value.check.mixin",
         "gdpr.evidence.mixin",
         "gdpr.deadline.mixin",
         "mail.thread",
@@ -359,6 +352,7 @@ class GdprProcessorAgreement(models.Model):
                 - agreement.transfer_ids.country_id
             )
 
+    @api.depends("name", "processor_id.name")
     def _compute_display_name(self):
         for agreement in self:
             agreement.display_name = (
@@ -470,7 +464,7 @@ class GdprProcessorAgreement(models.Model):
     @api.constrains("user_id", "company_id")
     def _check_officers(self):
         for agreement in self:
-            check_officer(agreement, "user_id")
+            agreement._gdpr_check_officer_field("user_id")
 
     @api.constrains(*TEXT_FIELDS)
     def _check_text_length(self):
@@ -496,9 +490,10 @@ class GdprProcessorAgreement(models.Model):
         # values name.
         self.browse().check_access("create")
         for vals in vals_list:
-            check_input_values(self, vals)
             # Before the company check, which names the records it refuses.
-            check_readable_values(self, [vals], company_checked_fields(self, vals))
+            self._gdpr_check_readable_values(
+                [vals], self._gdpr_company_checked_fields(vals)
+            )
             if vals.get("state", "draft") != "draft":
                 raise UserError(
                     _(
@@ -512,9 +507,10 @@ class GdprProcessorAgreement(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
-        check_readable_values(self, [vals], company_checked_fields(self, vals))
+        self._gdpr_check_company_move(vals)
+        self._gdpr_check_readable_values(
+            [vals], self._gdpr_company_checked_fields(vals)
+        )
         if "state" in vals:
             self._check_transition(vals["state"])
         if vals.get("state") == "terminated" and not self._gdpr_terminating():

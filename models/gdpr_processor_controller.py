@@ -7,7 +7,7 @@ class GdprProcessorController(models.Model):
 
     _name = "gdpr.processor.controller"
     _description = "GDPR Controller Served by the Processor"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin"]
     _gdpr_parent_field = "register_id"
     _order = "register_id, sequence, id"
     _rec_name = "partner_id"

@@ -4,7 +4,7 @@ from odoo import fields, models
 class GdprProcessorSubprocessor(models.Model):
     _name = "gdpr.processor.subprocessor"
     _description = "GDPR Sub-Processor"
-    _inherit = ["gdpr.register.line.mixin", "gdpr.evidence.line.mixin"]
+    _inherit = ["gdpr.document.line.mixin", "gdpr.evidence.line.mixin"]
     _gdpr_parent_field = "agreement_id"
     _order = "agreement_id, sequence, id"
     _rec_name = "partner_id"

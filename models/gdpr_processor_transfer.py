@@ -12,7 +12,7 @@ class GdprProcessorTransfer(models.Model):
 
     _name = "gdpr.processor.transfer"
     _description = "GDPR Processor Agreement Transfer"
-    _inherit = ["gdpr.register.line.mixin", "gdpr.evidence.line.mixin"]
+    _inherit = ["gdpr.document.line.mixin", "gdpr.evidence.line.mixin"]
     _gdpr_parent_field = "agreement_id"
     _order = "agreement_id, sequence, id"
     _rec_name = "country_id"

@@ -9,12 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, html2plaintext
 
-from .gdpr_input import (
-    check_company_move,
-    check_input_values,
-    check_readable_values,
-    is_blank,
-)
+from ..utils import is_blank
 
 # Art. 12(3) GDPR: "without undue delay and in any event within one month of
 # receipt of the request", extendable "by two further months".
@@ -90,6 +85,7 @@ class GdprRequest(models.Model):
     # gdpr.deadline.mixin first: it schedules the reminder once mail.thread
     # has created the record and subscribed its creator.
     _inherit = [
+        "gdpr.value.check.mixin",
         "gdpr.evidence.mixin",
         "gdpr.deadline.mixin",
         "mail.thread",
@@ -533,16 +529,14 @@ class GdprRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_input_values(self, vals)
             self._check_client_fields(vals)
-        check_readable_values(self, vals_list, ("user_id", "partner_id"))
+        self._gdpr_check_readable_values(vals_list, ("user_id", "partner_id"))
         return super().create(vals_list)
 
     def write(self, vals):
-        check_input_values(self, vals)
-        check_company_move(self, vals)
+        self._gdpr_check_company_move(vals)
         self._check_client_fields(vals)
-        check_readable_values(self, [vals], ("user_id", "partner_id"))
+        self._gdpr_check_readable_values([vals], ("user_id", "partner_id"))
         self._check_state_move(vals)
         if "date_received" in vals:
             started = self.filtered(lambda r: r.state != "new")

@@ -1,13 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .gdpr_input import is_blank
+from ..utils import is_blank
 
 
 class GdprTransfer(models.Model):
     _name = "gdpr.transfer"
     _description = "GDPR Third-Country Transfer"
-    _inherit = ["mail.thread", "gdpr.register.line.mixin"]
+    _inherit = ["mail.thread", "gdpr.document.line.mixin"]
     _gdpr_parent_field = "activity_id"
     _order = "activity_id, sequence, id"
     _check_company_auto = True
@@ -79,6 +79,12 @@ class GdprTransfer(models.Model):
             if not transfer.is_international_organisation:
                 transfer.organisation_name = False
 
+    @api.depends(
+        "activity_id.display_name",
+        "country_id.name",
+        "is_international_organisation",
+        "organisation_name",
+    )
     def _compute_display_name(self):
         for transfer in self:
             transfer.display_name = _(

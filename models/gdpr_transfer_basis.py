@@ -14,6 +14,7 @@ class GdprTransferBasis(models.Model):
     )
     description = fields.Text(translate=True)
 
+    @api.depends("legal_reference", "name")
     def _compute_display_name(self):
         for basis in self:
             if basis.legal_reference:

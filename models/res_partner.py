@@ -427,3 +427,22 @@ class ResPartner(models.Model):
         if consent not in self._gdpr_preferences_values(company)["consents"]:
             return self.env["gdpr.consent"]
         return consent._gdpr_withdraw_self_service(visit)
+
+    def _gdpr_is_address_of(self, partner):
+        """Whether this contact is an address of ``partner``: ``partner``
+        itself or one of its active descendants (contacts, invoice and
+        delivery addresses...), what the views offer with the domain
+        ``[('id', 'child_of', partner_id)]``.
+
+        Walks up ``parent_id``, which the ORM prefetches for the whole
+        recordset: no query per record.
+        """
+        self.ensure_one()
+        if not partner or not self.active:
+            return False
+        current = self
+        while current:
+            if current._origin == partner._origin:
+                return True
+            current = current.parent_id
+        return False

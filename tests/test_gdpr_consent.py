@@ -273,6 +273,33 @@ class TestGdprConsent(GdprConsentCommon):
                 address_id=self.other_partner.id,
             )
 
+    def test_address_is_the_giver_or_any_of_its_active_addresses(self):
+        """One definition of "an address of the giver" (consents, the bulk
+        grant, the registers, the forms' ``child_of`` domains): the giver and
+        its active descendants; an archived one is refused."""
+        door = self.env["res.partner"].create(
+            {
+                "name": "Anna, back door",
+                "type": "other",
+                "parent_id": self.partner_address.id,
+            }
+        )
+        offered = self.env["res.partner"].search([("id", "child_of", self.partner.id)])
+        self.assertEqual(offered, self.partner | self.partner_address | door)
+        consent = self._create_consent(
+            category_id=self.category_post.id,
+            text_id=self.text_post.id,
+            address_id=door.id,
+        )
+        self.assertEqual(consent.address_id, door)
+        self.partner_address.active = False
+        with self.assertRaises(ValidationError):
+            self._create_consent(
+                category_id=self.category_post.id,
+                text_id=self.text_post.id,
+                address_id=self.partner_address.id,
+            )
+
     def test_address_refused_when_text_does_not_concern_addresses(self):
         with self.assertRaises(ValidationError):
             self._create_consent(address_id=self.partner.id)

@@ -50,6 +50,29 @@ class TestGdprConsentBulkGrant(GdprConsentCommon):
         self.assertEqual(profiling.category_id, self.category_profiling)
         self.assertFalse(profiling.address_id)
 
+    def test_line_keeps_any_address_of_the_giver(self):
+        """The line offers and keeps what the consent accepts: an address
+        of the giver's address (its descendants), as the form's domain."""
+        door = self.env["res.partner"].create(
+            {
+                "name": "Anna, back door",
+                "type": "other",
+                "parent_id": self.partner_address.id,
+            }
+        )
+        form = self._grant_form(self.partner)
+        form.category_ids.add(self.category_post)
+        with form.line_ids.edit(0) as line:
+            line.to_create = True
+            line.address_id = door
+        wizard = form.save()
+        self.assertEqual(wizard.line_ids.address_id, door)
+        wizard.action_generate()
+        consent = self.env["gdpr.consent"].search(
+            [("partner_id", "=", self.partner.id), ("text_id", "=", self.text_post.id)]
+        )
+        self.assertEqual(consent.address_id, door)
+
     def test_several_givers_get_their_own_data(self):
         no_email = self.env["res.partner"].create({"name": "Without email"})
         givers = self.partner | self.other_partner | no_email

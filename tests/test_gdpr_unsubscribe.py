@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import email_normalize
 
-from ..models.gdpr_input import normalize_email
+from ..utils import normalize_email
 from .gdpr_consent_common import GdprConsentCommon
 
 

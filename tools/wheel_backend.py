@@ -36,6 +36,7 @@ ADDON_ENTRIES = {
     "security",
     "static",
     "tests",
+    "utils.py",
     "views",
     "wizards",
 }

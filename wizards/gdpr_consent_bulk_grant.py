@@ -132,11 +132,14 @@ class GdprConsentBulkGrant(models.TransientModel):
         giver = giver or (not self.partner_ids and self.lead_id)
         if not giver:
             return True
-        Line = self.env["gdpr.consent.bulk.grant.line"]
-        channels = text.channel_ids or self.env["gdpr.channel"].search(
+        all_contact_channels = self.env["gdpr.channel"].search(
             [("kind", "in", CONTACT_KINDS)]
         )
-        return any(Line._get_giver_value(giver, channel) for channel in channels)
+        return bool(
+            self.env["gdpr.consent"]._gdpr_giver_channels(
+                text, giver, all_contact_channels
+            )
+        )
 
     def _check_givers_access(self):
         """Refuse givers and leads the user cannot read (SPEC section 8)."""

@@ -49,11 +49,12 @@ class GdprConsentBulkGrantLine(models.TransientModel):
             partner = line.single_partner_id
             if not line.applies_to_addresses or not partner:
                 line.address_id = False
-            elif line.address_id not in partner | partner.child_ids:
+            elif not (line.address_id and line.address_id._gdpr_is_address_of(partner)):
                 line.address_id = partner
 
     @api.depends("text_id", "single_partner_id", "wizard_id.lead_id")
     def _compute_available_channel_ids(self):
+        Consent = self.env["gdpr.consent"]
         all_contact_channels = self.env["gdpr.channel"].search(
             [("kind", "in", CONTACT_KINDS)]
         )
@@ -61,17 +62,9 @@ class GdprConsentBulkGrantLine(models.TransientModel):
             if not line.applies_to_contacts:
                 line.available_channel_ids = False
                 continue
-            channels = (line.text_id.channel_ids or all_contact_channels).filtered(
-                lambda channel: channel.kind in CONTACT_KINDS
+            line.available_channel_ids = Consent._gdpr_giver_channels(
+                line.text_id, line._gdpr_giver() or None, all_contact_channels
             )
-            giver = line.single_partner_id or (
-                not line.wizard_id.partner_ids and line.wizard_id.lead_id
-            )
-            if giver:
-                channels = channels.filtered(
-                    lambda channel, giver=giver: self._get_giver_value(giver, channel)
-                )
-            line.available_channel_ids = channels
 
     @api.depends("text_id", "single_partner_id", "wizard_id.lead_id")
     def _compute_contact_channel_id(self):
@@ -83,14 +76,10 @@ class GdprConsentBulkGrantLine(models.TransientModel):
 
     @api.depends("contact_channel_id")
     def _compute_contact_value(self):
+        Consent = self.env["gdpr.consent"]
         for line in self:
-            giver = line.single_partner_id or (
-                not line.wizard_id.partner_ids and line.wizard_id.lead_id
-            )
-            line.contact_value = (
-                line._get_giver_value(giver, line.contact_channel_id)
-                if giver
-                else False
+            line.contact_value = Consent._gdpr_giver_value(
+                line._gdpr_giver(), line.contact_channel_id
             )
 
     @api.model_create_multi
@@ -108,7 +97,10 @@ class GdprConsentBulkGrantLine(models.TransientModel):
                 _("You cannot grant consents for a consent text you cannot read.")
             )
 
-    @api.model
-    def _get_giver_value(self, giver, channel):
-        """The current value of ``channel`` for a partner or a lead."""
-        return self.env["gdpr.consent"]._gdpr_giver_value(giver, channel)
+    def _gdpr_giver(self):
+        """The one giver of the wizard (a partner, else its lead), or False
+        with several givers."""
+        self.ensure_one()
+        return self.single_partner_id or (
+            not self.wizard_id.partner_ids and self.wizard_id.lead_id
+        )

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.gdpr_input import normalize_email
+from ..utils import normalize_email
 
 # Header names of the e-mail column in the exports of common mailing systems
 # (Mailchimp "Email Address", Brevo "EMAIL", FreshMail "email", ...).
