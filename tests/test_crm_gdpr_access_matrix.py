@@ -3,7 +3,7 @@ import logging
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .reliability_common import ROLES, GdprReliabilityCommon
+from .common import ROLES, GdprReliabilityCommon
 
 _logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 _logger = logging.getLogger(__name__)
 

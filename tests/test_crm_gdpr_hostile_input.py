@@ -3,9 +3,7 @@ import logging
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import GdprCommon, pdf_text
-from .reliability_common import GdprReliabilityCommon
-from .rpc_common import GdprRpcCommon
+from .common import GdprCommon, GdprReliabilityCommon, GdprRpcCommon, pdf_text
 
 _logger = logging.getLogger(__name__)
 
