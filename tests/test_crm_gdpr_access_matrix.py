@@ -1,11 +1,7 @@
-import logging
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .reliability_common import ROLES, GdprReliabilityCommon
-
-_logger = logging.getLogger(__name__)
+from .common import ROLES, GdprReliabilityCommon
 
 R, C, W, U = "read", "create", "write", "unlink"
 NOTHING = ""
@@ -328,7 +324,6 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
         )
 
     def test_access_matrix(self):
-        tried = refused = 0
         for model, rights in ACCESS_MATRIX.items():
             for role in ROLES:
                 user = self.users[role]
@@ -341,8 +336,6 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                             operation,
                             self._operation(model, operation, record, user),
                         )
-                        tried += 1
-                        refused += not allowed
                         self.assertEqual(
                             allowed,
                             expected,
@@ -350,8 +343,6 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                             f"{'allowed' if allowed else 'refused'}",
                         )
                         self.assertTrue(record.exists(), "nothing was deleted")
-        _logger.info("access matrix: %s cases tried, %s refused", tried, refused)
-        self.assertEqual(tried, len(ACCESS_MATRIX) * len(ROLES) * 4)
 
     def test_consent_survives_unlink_by_everybody(self):
         consent = self.records["gdpr.consent"]

@@ -5,64 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import pdf_text
-from .gdpr_consent_common import GdprConsentCommon
-from .rpc_common import GdprRpcCommon
-
-
-class GdprConfidentialityCommon(GdprConsentCommon):
-    """A partner, lead, private text and consent of company 2."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        env_2 = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=cls.company_2.ids)
-        )
-        cls.partner_2 = env_2["res.partner"].create(
-            {
-                "name": "Greta Secret",
-                "email": "greta.secret@example.com",
-                "company_id": cls.company_2.id,
-            }
-        )
-        cls.text_2 = env_2["gdpr.consent.text"].create(
-            {
-                "name": "Company 2 private text",
-                "body": "<p>Secret wording of company two.</p>",
-                "category_id": cls.category_marketing.id,
-                "date_start": "2020-01-01",
-                "company_id": cls.company_2.id,
-            }
-        )
-        cls.consent_2 = env_2["gdpr.consent"].create(
-            {
-                "partner_id": cls.partner_2.id,
-                "category_id": cls.category_marketing.id,
-                "text_id": cls.text_2.id,
-            }
-        )
-        cls.user_sales_other = cls.env["res.users"].create(
-            {
-                "name": "Other Salesperson",
-                "login": "gdpr_sales_other",
-                "groups_id": [
-                    Command.set(cls.env.ref("sales_team.group_sale_salesman").ids)
-                ],
-            }
-        )
-        cls.lead_other = cls.env["crm.lead"].create(
-            {
-                "name": "Private lead of another salesperson",
-                "email_from": "hidden.lead@example.com",
-                "user_id": cls.user_sales_other.id,
-            }
-        )
-
-    def assertRevealsNothing(self, error, *secrets):
-        message = str(error.exception)
-        for secret in secrets:
-            self.assertNotIn(secret, message)
+from .common import GdprConfidentialityCommon, GdprRpcCommon, pdf_text
 
 
 @tagged("post_install", "-at_install")

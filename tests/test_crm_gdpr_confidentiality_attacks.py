@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .test_crm_gdpr_confidentiality import GdprConfidentialityCommon
+from .common import GdprConfidentialityCommon
 
 
 @tagged("post_install", "-at_install")

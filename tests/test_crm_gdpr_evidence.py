@@ -1,13 +1,9 @@
-import logging
-
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .gdpr_consent_common import GdprConsentCommon
-
-_logger = logging.getLogger(__name__)
+from .common import GdprConsentCommon
 
 
 @tagged("post_install", "-at_install")
@@ -52,21 +48,17 @@ class TestCrmGdprEvidence(GdprConsentCommon):
 
     def test_no_user_changes_evidence_field_by_field(self):
         before = self._evidence(self.consents)
-        tried = 0
         for user in (self.user_sales, self.user_officer, self.user_manager):
             for fname, value in self.evidence_changes.items():
                 with self.subTest(user=user.login, field=fname):
                     with self.assertRaises(UserError):
                         self.consent.with_user(user).write({fname: value})
-                    tried += 1
         # Not even the superuser outside the logged erasure.
         for fname, value in self.evidence_changes.items():
             with self.subTest(user="superuser", field=fname):
                 with self.assertRaises(UserError):
                     self.consent.sudo().write({fname: value})
-                tried += 1
         self.assertEqual(self._evidence(self.consents), before)
-        _logger.info("evidence: %s field changes tried, all refused", tried)
 
     def test_mass_edit_is_refused_as_a_whole(self):
         before = self._evidence(self.consents)

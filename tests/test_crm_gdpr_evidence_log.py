@@ -8,59 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from .common import pdf_text
-from .gdpr_consent_common import GdprConsentCommon
-
-
-class GdprEvidenceCommon(GdprConsentCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.admin = cls.env.ref("base.user_admin")
-        cls.roles = {
-            "sales": cls.user_sales,
-            "officer": cls.user_officer,
-            "manager": cls.user_manager,
-            "admin": cls.admin,
-        }
-        cls.Event = cls.env["gdpr.evidence.event"]
-        cls.source_phone = cls.env.ref("crm_gdpr.gdpr_consent_source_phone")
-        cls.consent = cls._create_consent_cls(
-            text_id=cls.text_post.id,
-            category_id=cls.category_post.id,
-            date_given="2026-02-01",
-            source_id=cls.source_phone.id,
-        )
-        cls.breach = cls.env["gdpr.breach"].create(
-            {
-                "dpo_id": cls.other_partner.id,
-                "date_breach": "2026-03-01",
-                "date_discovered": "2026-03-02 10:00:00",
-                "nature": "Stolen laptop",
-            }
-        )
-
-    @classmethod
-    def _create_consent_cls(cls, **vals):
-        return cls.env["gdpr.consent"].create(
-            {
-                "partner_id": cls.partner.id,
-                "category_id": cls.category_marketing.id,
-                "text_id": cls.text_marketing.id,
-                **vals,
-            }
-        )
-
-    def _events(self, records):
-        return self.Event.search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-            order="sequence",
-        )
-
-    def _verify(self, company=None):
-        self.env.invalidate_all()
-        (result,) = self.Event.verify_chain(company or self.company)
-        return result
+from .common import GdprEvidenceCommon, html_text
 
 
 @tagged("post_install", "-at_install")
@@ -741,7 +689,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         self.assertTrue(all(result["ok"] for result in results))
 
     def test_integrity_report_for_the_dpo(self):
-        text = pdf_text(
+        text = html_text(
             self.env,
             "crm_gdpr.action_report_gdpr_evidence_integrity",
             self.company,
@@ -757,7 +705,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
             )
         )
         self.env.invalidate_all()
-        text = pdf_text(
+        text = html_text(
             self.env,
             "crm_gdpr.action_report_gdpr_evidence_integrity",
             self.company,

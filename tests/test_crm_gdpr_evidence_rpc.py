@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .rpc_common import GdprRpcCommon
+from .common import GdprRpcCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,22 +1,13 @@
-import logging
-
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import GdprCommon, pdf_text
-from .reliability_common import GdprReliabilityCommon
-from .rpc_common import GdprRpcCommon
-
-_logger = logging.getLogger(__name__)
+from .common import GdprCommon, GdprReliabilityCommon, GdprRpcCommon, html_text
 
 SCRIPT = "<script>alert('gdpr')</script><b>bold</b>"
 SQL_INJECTION = "x'); DROP TABLE gdpr_consent; --"
 HUGE = "A" * 100_000
 # Errors an integrator may get for values: Odoo's own, translated exceptions.
 CLEAN = ("ValidationError", "UserError", "AccessError", "MissingError")
-# Malformed ids and domains are refused by the ORM itself, before any query,
-# with a ValueError; never with a database error.
-FRAMEWORK = "builtins.ValueError"
 
 
 @tagged("post_install", "-at_install")
@@ -28,10 +19,6 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.reason = cls.env.ref("crm_gdpr.gdpr_withdrawal_reason_request")
-
-    def setUp(self):
-        super().setUp()
-        self.tried = self.refused = 0
 
     def _consent_vals(self, **vals):
         return {
@@ -54,14 +41,9 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
     def _refused(self, model, method, args, kwargs=None):
         before = self._counts()
         answer = self.call_kw(model, method, args, kwargs)
-        self.tried += 1
         message = self.assertRpcError(answer, *CLEAN)
-        self.refused += 1
         self.assertEqual(self._counts(), before, "nothing half-written")
         return message
-
-    def _report(self, what):
-        _logger.info("%s: %s cases tried, %s refused", what, self.tried, self.refused)
 
     def test_consent_creation_with_bad_values(self):
         self._login(self.user_sales)
@@ -95,7 +77,6 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
         for case, vals in cases.items():
             with self.subTest(case=case):
                 self._refused("gdpr.consent", "create", [self._consent_vals(**vals)])
-        self._report("hostile consent creation")
 
     def test_consent_write_with_bad_values(self):
         consent = self.records["gdpr.consent"]
@@ -132,58 +113,8 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
         }.items():
             with self.subTest(case=case):
                 self._refused("gdpr.consent", "unlink", [ids])
-        before = self._counts()
-        answer = self.call_kw(
-            "gdpr.consent", "unlink", [["1; DELETE FROM gdpr_consent"]]
-        )
-        self.tried += 1
-        self.assertEqual(answer["error"]["data"]["name"], FRAMEWORK)
-        self.refused += 1
-        self.assertEqual(self._counts(), before)
-        self._report("hostile consent writes")
 
-    def test_sql_metacharacters_in_search_domains(self):
-        self._login(self.user_sales)
-        before = self._counts()
-        for value in (SQL_INJECTION, "%", "_", "\\", "' OR 1=1 --", '"; --', "\x00"):
-            for operator in ("=", "ilike", "like", "not ilike", "in"):
-                with self.subTest(value=value, operator=operator):
-                    domain_value = [value] if operator == "in" else value
-                    answer = self.call_kw(
-                        "gdpr.consent",
-                        "search_read",
-                        [[("name", operator, domain_value)]],
-                        {"fields": ["name"]},
-                    )
-                    self.tried += 1
-                    if "error" in answer:
-                        self.assertEqual(answer["error"]["data"]["name"], FRAMEWORK)
-                        self.refused += 1
-                        continue
-                    names = [row["name"] for row in answer["result"]]
-                    if operator in ("=", "in"):
-                        self.assertEqual(names, [], "matched only literally")
-        for domain in (
-            [("name; DROP TABLE gdpr_consent", "=", 1)],
-            [("name", "= 1; --", "x")],
-            [("partner_id.password", "=", "x")],
-        ):
-            with self.subTest(domain=domain):
-                answer = self.call_kw(
-                    "gdpr.consent", "search_read", [domain], {"fields": ["name"]}
-                )
-                self.tried += 1
-                self.assertIn("error", answer, "a malformed domain is refused")
-                self.assertIn(
-                    answer["error"]["data"]["name"],
-                    [FRAMEWORK, *(f"odoo.exceptions.{name}" for name in CLEAN)],
-                )
-                self.refused += 1
-        self.assertEqual(self._counts(), before)
-        self.assertTrue(self.records["gdpr.consent"].exists(), "the table is intact")
-        self._report("search domains")
-
-    def test_register_texts_limited_and_escaped_in_the_printout(self):
+    def test_register_texts_are_limited_and_stored_as_typed(self):
         self._login(self.user_officer)
         register = self.records["gdpr.processing.register"]
         text_fields = [
@@ -215,9 +146,8 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
         self.assertIn("result", answer, answer.get("error"))
         activity = self.env["gdpr.processing.activity"].browse(answer["result"])
         self.assertEqual(activity.purpose, f"purpose {SCRIPT}", "stored as typed")
-        self._report("register texts")
 
-    def test_breach_texts_escaped_in_the_printout(self):
+    def test_breach_bad_values_refused_and_texts_stored_as_typed(self):
         self._login(self.user_officer)
         text_fields = [
             "nature",
@@ -263,9 +193,10 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
         breach = self.env["gdpr.breach"].browse(answer["result"])
         self.assertEqual(len(breach.consequences), 10_000, "stored intact")
         self.assertEqual(breach.nature, f"nature {SCRIPT}", "stored as typed")
-        self._report("breach input")
 
-    def test_consent_text_wording_is_sanitized(self):
+    def test_consent_snapshot_of_a_wording_with_script_holds_none(self):
+        """A wording sent with markup over RPC: what the giver agreed to, as
+        the consent keeps it, is the text without anything that runs."""
         self._login(self.user_manager)
         answer = self.call_kw(
             "gdpr.consent.text",
@@ -279,10 +210,16 @@ class TestCrmGdprHostileInput(GdprRpcCommon):
             ],
         )
         self.assertIn("result", answer, answer.get("error"))
-        text = self.env["gdpr.consent.text"].browse(answer["result"])
-        self.assertNotIn("<script", text.body)
-        self.assertNotIn("onerror", text.body)
-        self.assertIn("I agree.", text.body)
+        answer = self.call_kw(
+            "gdpr.consent",
+            "create",
+            [self._consent_vals(text_id=answer["result"])],
+        )
+        self.assertIn("result", answer, answer.get("error"))
+        consent = self.env["gdpr.consent"].browse(answer["result"])
+        self.assertIn("I agree.", consent.text_body)
+        self.assertNotIn("<script", consent.text_body)
+        self.assertNotIn("onerror", consent.text_body)
 
 
 @tagged("post_install", "-at_install")
@@ -299,7 +236,7 @@ class TestCrmGdprEscapedPrintouts(GdprReliabilityCommon):
                 "security_measures": f"measures {SCRIPT}",
             }
         )
-        text = pdf_text(
+        text = html_text(
             self.env,
             "crm_gdpr.action_report_gdpr_processing_register",
             register,
@@ -317,7 +254,7 @@ class TestCrmGdprEscapedPrintouts(GdprReliabilityCommon):
                 "measures": f"measures {SCRIPT}",
             }
         )
-        text = pdf_text(
+        text = html_text(
             self.env, "crm_gdpr.gdpr_breach_report", breach, user=self.user_officer
         )
         for fname in ("nature", "consequences", "measures"):

@@ -1,8 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .reliability_common import GdprReliabilityCommon
-from .rpc_common import GdprRpcCommon
+from .common import GdprReliabilityCommon, GdprRpcCommon
 
 
 def company_bound_models(env, records):

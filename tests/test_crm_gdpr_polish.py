@@ -9,8 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import file_path
 
-from .common import pdf_text
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon, pdf_text
 
 # Polish a DPO would write (issue 14). Lead: keep these when translating.
 # Corrected in pl.po (same msgid):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from .rpc_common import GdprRpcCommon
+from .common import GdprRpcCommon
 
 D = fields.Date.to_string
 CLAUSES = (

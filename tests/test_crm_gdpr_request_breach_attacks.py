@@ -15,8 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from .common import pdf_text
-from .rpc_common import GdprRpcCommon
+from .common import GdprRpcCommon, html_text, pdf_text
 
 DT = fields.Datetime.to_string
 
@@ -131,7 +130,7 @@ class TestRequestBreachAttacks(GdprRpcCommon):
                 self.assertNotIn("SecretB", self.assertRpcError(answer, "AccessError"))
         self.assertFalse(breach.processor_id | breach.notifier_id)
 
-    def test_f1_breach_pdf_prints_no_unreadable_partner(self):
+    def test_f1_breach_printout_names_no_unreadable_partner(self):
         """Linked before the fix: the printout leaves it out."""
         breach = self._breach()
         self.env.flush_all()
@@ -145,7 +144,7 @@ class TestRequestBreachAttacks(GdprRpcCommon):
             )
         )
         self.env.invalidate_all()
-        text = pdf_text(
+        text = html_text(
             self.env, "crm_gdpr.report_gdpr_breach", breach, user=self.user_officer
         )
         for secret in ("SecretB", "secretb@otherco.example", "600 000 111"):

@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 class GdprSalesCommon(GdprConsentCommon):

@@ -16,7 +16,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, config
 
-from .rpc_common import GdprRpcCommon
+from .common import GdprRpcCommon
 
 
 @tagged("post_install", "-at_install")

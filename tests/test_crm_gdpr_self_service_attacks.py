@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .rpc_common import GdprRpcCommon
+from .common import GdprRpcCommon
 
 USER_AGENT = "GdprTestBrowser/1.0 (phone)"
 

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
+import odoo
 from odoo.modules.module import get_manifest, get_module_path
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, tagged
@@ -118,13 +120,17 @@ ORPHAN_QUERIES = {
 }
 
 
-@tagged("post_install", "-at_install")
-class TestCrmGdprUpgrade(BaseCase):
+class CrmGdprUpgradeCommon(BaseCase):
     """``-u crm_gdpr`` and uninstall in a database of their own.
 
-    The database is a copy of the runner's template without demo data (crm
-    installed), as a production database is, where crm_gdpr is installed and
-    populated; Odoo runs in subprocesses as an administrator would run it.
+    Runs under any Odoo test runner (``odoo-bin --test-tags /crm_gdpr``,
+    pytest-odoo, ``make test``): Odoo runs in subprocesses as an administrator
+    would run it, on a database named after the test database plus
+    ``_upgrade``, without demo data, as a production database is. It is a copy
+    of the ``crm_gdpr_tmpl_nodemo_*`` template ``tools/dev.py`` keeps (crm
+    installed) when there is one, else created by the first installation.
+    The earlier versions come from the checkout's git history: without it,
+    the tests are skipped.
     """
 
     def setUp(self):
@@ -141,11 +147,68 @@ class TestCrmGdprUpgrade(BaseCase):
         self._drop()
         self.addCleanup(self._drop)
 
+    def _postgres(self, query):
+        """``query`` on the server, outside a transaction (CREATE/DROP DATABASE)."""
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(query)
+
     def _drop(self):
-        subprocess.run(["dropdb", "--if-exists", "--force", self.dbname], check=True)
+        self._postgres(
+            SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(self.dbname))
+        )
         shutil.rmtree(config.filestore(self.dbname), ignore_errors=True)
 
+    def _install(self, addons_path):
+        """crm_gdpr of ``addons_path`` in a new database without demo data."""
+        if self.template:
+            self._postgres(
+                SQL(
+                    "CREATE DATABASE %s TEMPLATE %s",
+                    SQL.identifier(self.dbname),
+                    SQL.identifier(self.template),
+                )
+            )
+        # Without a template, Odoo creates the database and installs base.
+        self._odoo(
+            "server",
+            "-i",
+            "crm_gdpr",
+            "--without-demo=all",
+            "--stop-after-init",
+            addons_path=addons_path,
+        )
+
+    def _addons_at(self, commit):
+        """An addons path with crm_gdpr as it was at ``commit`` (git archive)."""
+        root = Path(get_module_path("crm_gdpr")).resolve()
+        folder = Path(tempfile.mkdtemp(prefix="crm_gdpr_old_"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        (folder / "crm_gdpr").mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", commit],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(
+            ["tar", "-x", "-C", str(folder / "crm_gdpr")], input=archive, check=True
+        )
+        odoo_addons = [
+            path
+            for path in config["addons_path"].split(",")
+            if not (Path(path) / "crm_gdpr").exists()
+        ]
+        return ",".join([*odoo_addons, str(folder)])
+
     def _odoo(self, *args, stdin=None, tolerated=None, addons_path=None):
+        # The Odoo of this runner, even when run as odoo-bin from its source.
+        odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [odoo_root, os.environ.get("PYTHONPATH")])
+            ),
+        )
         cmd = [sys.executable, "-m", "odoo", *args[:1]]
         cmd += [
             "--addons-path",
@@ -165,6 +228,7 @@ class TestCrmGdprUpgrade(BaseCase):
             text=True,
             check=False,
             timeout=900,
+            env=env,
         )
         self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
         errors = [
@@ -267,62 +331,44 @@ class TestCrmGdprUpgrade(BaseCase):
         """The version of the checkout's manifest (the one upgraded to)."""
         return get_manifest("crm_gdpr")["version"]
 
+
+@tagged("post_install", "-at_install")
+class TestCrmGdprUpgrade(CrmGdprUpgradeCommon):
+    """From the version before the evidence log to this one, and uninstall."""
+
     def _previous_version(self):
-        """An addons folder with crm_gdpr as it was before the evidence log.
+        """An addons path with crm_gdpr as it was before the evidence log.
 
         Taken from the checkout's git history (the parent of the commit that
         set the version to ``EVIDENCE_VERSION``); ``None`` without git.
         """
         root = Path(get_module_path("crm_gdpr")).resolve()
-
-        def git(*args):
-            proc = subprocess.run(
-                ["git", "-C", str(root), *args],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            return proc.stdout.strip() if proc.returncode == 0 else ""
-
-        commit = git(
-            "log",
-            "--format=%H",
-            "--reverse",
-            "-S",
-            EVIDENCE_VERSION,
-            "--",
-            "__manifest__.py",
-        ).split("\n")[0]
-        if not commit:
-            return None
-        folder = Path(tempfile.mkdtemp(prefix="crm_gdpr_v1_"))
-        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
-        (folder / "crm_gdpr").mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(root), "archive", f"{commit}^"],
+        proc = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--format=%H",
+                "--reverse",
+                "-S",
+                EVIDENCE_VERSION,
+                "--",
+                "__manifest__.py",
+            ],
             capture_output=True,
-            check=True,
-        ).stdout
-        subprocess.run(
-            ["tar", "-x", "-C", str(folder / "crm_gdpr")], input=archive, check=True
+            text=True,
+            check=False,
         )
-        odoo_addons = [
-            path
-            for path in config["addons_path"].split(",")
-            if not (Path(path) / "crm_gdpr").exists()
-        ]
-        return ",".join([*odoo_addons, str(folder)])
+        commit = proc.stdout.split("\n")[0].strip() if proc.returncode == 0 else ""
+        return self._addons_at(f"{commit}^") if commit else None
 
     def test_upgrade_keeps_everything_and_uninstall_leaves_nothing(self):
         """From the version before the evidence log, populated, to this one."""
-        self.assertTrue(self.template, "the runner's template database exists")
         previous = self._previous_version()
         if not previous:
             self.skipTest("no git history to install the previous version from")
-        subprocess.run(["createdb", "-T", self.template, self.dbname], check=True)
-        self._odoo(
-            "server", "-i", "crm_gdpr", "--stop-after-init", addons_path=previous
-        )
+        self._install(previous)
         self._odoo("shell", stdin=POPULATE, addons_path=previous)
         self.assertFalse(
             self._query(
@@ -488,15 +534,11 @@ print("STATUS=" + json.dumps(out))
 
 
 @tagged("post_install", "-at_install")
-class TestCrmGdprUpgradeFromV1(TestCrmGdprUpgrade):
+class TestCrmGdprUpgradeFromV1(CrmGdprUpgradeCommon):
     """``-u crm_gdpr`` of a database populated by version 1 (from git)."""
 
-    # Inherited for its helpers only.
-    test_upgrade_keeps_everything_and_uninstall_leaves_nothing = None
-
     def test_upgrade_from_v1_keeps_records_and_status_is_per_company(self):
-        self.assertTrue(self.template, "the runner's template database exists")
-        root = Path(__file__).resolve().parent.parent
+        root = Path(get_module_path("crm_gdpr")).resolve()
         if (
             not shutil.which("git")
             or subprocess.run(
@@ -504,30 +546,10 @@ class TestCrmGdprUpgradeFromV1(TestCrmGdprUpgrade):
             ).returncode
         ):
             self.skipTest("version 1 is not in this checkout's git history")
-        v1 = Path(tempfile.mkdtemp()) / "addons"
-        self.addCleanup(shutil.rmtree, v1.parent, ignore_errors=True)
-        (v1 / "crm_gdpr").mkdir(parents=True)
-        archive = subprocess.run(
-            ["git", "-C", str(root), "archive", V1_COMMIT],
-            capture_output=True,
-            check=True,
-        ).stdout
-        subprocess.run(
-            ["tar", "-x", "-C", str(v1 / "crm_gdpr")], input=archive, check=True
-        )
-        odoo_addons = config["addons_path"].split(",")
-        v1_path = ",".join(
-            [p for p in odoo_addons if not (Path(p) / "crm_gdpr").exists()] + [str(v1)]
-        )
-        subprocess.run(["createdb", "-T", self.template, self.dbname], check=True)
-        saved = config["addons_path"]
-        config["addons_path"] = v1_path
-        try:
-            self._odoo("server", "-i", "crm_gdpr", "--stop-after-init")
-            self._odoo("shell", stdin=POPULATE)
-            self._odoo("shell", stdin=POPULATE_COMPANIES)
-        finally:
-            config["addons_path"] = saved
+        v1_path = self._addons_at(V1_COMMIT)
+        self._install(v1_path)
+        self._odoo("shell", stdin=POPULATE, addons_path=v1_path)
+        self._odoo("shell", stdin=POPULATE_COMPANIES, addons_path=v1_path)
         self.assertEqual(
             self._query(
                 "SELECT count(*) FROM pg_tables "
@@ -565,26 +587,8 @@ class TestCrmGdprUpgradeFromV1(TestCrmGdprUpgrade):
             ),
             [(0,)],
         )
-        output = self._shell_output(STATUS)
+        output = self._odoo("shell", stdin=STATUS)
         status = json.loads(output.split("STATUS=", 1)[1].splitlines()[0])
         self.assertEqual(status["1"], ["none", [], False])
         self.assertEqual(status["2"][0], "active")
         self.assertTrue(status["2"][2])
-
-    def _shell_output(self, stdin):
-        cmd = [sys.executable, "-m", "odoo", "shell"]
-        cmd += ["--addons-path", config["addons_path"], "-d", self.dbname]
-        cmd += ["--no-http", "--log-level=warn"]
-        for option in ("db_host", "db_port", "db_user", "db_password"):
-            if config[option]:
-                cmd.append(f"--{option.replace('_', '-')}={config[option]}")
-        proc = subprocess.run(
-            cmd,
-            input=textwrap.dedent(stdin),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
-        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
-        return proc.stdout

@@ -9,52 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from .common import GdprCommon
-
-TZ = "Europe/Warsaw"
-REMINDER = "crm_gdpr.mail_activity_type_gdpr_breach_deadline"
-
-
-class GdprBreachCommon(GdprCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.partner_id.tz = TZ
-        cls.company_2.partner_id.tz = TZ
-        cls.user_officer.tz = TZ
-        cls.dpo = cls.env["res.partner"].create(
-            {
-                "name": "Anna Inspektor",
-                "email": "iod@example.com",
-                "phone": "+48 22 123 45 67",
-                "street": "ul. Prosta 1",
-                "city": "Warszawa",
-                "zip": "00-001",
-            }
-        )
-        cls.Breach = cls.env["gdpr.breach"].with_user(cls.user_officer)
-
-    def _assert_refused(self, breach, vals, regex):
-        """``breach.write(vals)`` is refused; the environment is cleaned up
-        as after a failed request (rolled back, caches cleared)."""
-        with self.assertRaisesRegex(ValidationError, regex), self.cr.savepoint():
-            breach.write(vals)
-        self.env.clear()
-
-    def _create_breach(self, **vals):
-        values = {
-            "dpo_id": self.dpo.id,
-            "date_breach": "2026-03-01",
-            "date_discovered": "2026-03-02 09:00:00",
-            # what every notification says, even a first one
-            "nature": "Laptop stolen",
-            "risk_level": "risk",
-        }
-        values.update(vals)
-        breach = self.Breach.create(values)
-        # compute the stored fields now, at the (possibly frozen) current time
-        breach.flush_recordset()
-        return breach
+from .common import REMINDER, TZ, GdprBreachCommon
 
 
 @tagged("post_install", "-at_install")

@@ -3,8 +3,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import pdf_text
-from .test_gdpr_breach import GdprBreachCommon
+from .common import GdprBreachCommon, html_text, pdf_text
 
 REPORT = "crm_gdpr.gdpr_breach_report"
 
@@ -122,15 +121,19 @@ class TestGdprBreachReport(GdprBreachCommon):
         lang = (user or self.env.user).lang
         return pdf_text(self.env, REPORT, records, user=user, lang=lang)
 
+    def _html_text(self, records, user=None):
+        lang = (user or self.env.user).lang
+        return html_text(self.env, REPORT, records, user=user, lang=lang)
+
     def test_report_printable_from_form_and_list(self):
         report = self.env.ref(REPORT)
         self.assertEqual(report.binding_model_id.model, "gdpr.breach")
         self.assertEqual(report.binding_type, "report")
         self.assertEqual(report.report_type, "qweb-pdf")
 
-    def test_pdf_lists_the_notification_in_english(self):
+    def test_notification_lists_every_item_in_english(self):
         self.user_officer.lang = "en_US"
-        text = self._pdf_text(self.breach, user=self.user_officer)
+        text = self._html_text(self.breach, user=self.user_officer)
         for expected in [
             "Personal data breach",
             self.breach.name,
@@ -188,7 +191,7 @@ class TestGdprBreachReport(GdprBreachCommon):
 
     def test_initial_notification_says_what_is_still_to_come(self):
         self.user_officer.lang = "en_US"
-        text = self._pdf_text(self.initial, user=self.user_officer)
+        text = self._html_text(self.initial, user=self.user_officer)
         for expected in [
             "Report type Initial",
             "Breach end Still ongoing",

@@ -12,7 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_gdpr.models.gdpr_consent import GdprConsent
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 class Killed(Exception):

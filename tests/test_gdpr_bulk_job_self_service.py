@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 class Killed(Exception):

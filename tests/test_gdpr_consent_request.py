@@ -2,7 +2,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 VISIT = {"ip": "192.0.2.10", "user_agent": "Mozilla/5.0 (Android 14; Mobile)"}
 

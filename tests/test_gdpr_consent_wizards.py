@@ -3,7 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 @tagged("post_install", "-at_install")

@@ -3,64 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import GdprCommon
-
-
-class GdprDpiaCommon(GdprCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.register = cls.env["gdpr.processing.register"].create(
-            {"title": "Customer data"}
-        )
-        cls.activity = cls.env["gdpr.processing.activity"].create(
-            {
-                "register_id": cls.register.id,
-                "name": "Lead scoring",
-                "purpose": "Ranking leads",
-                "legal_basis": "f",
-                "automated_decision": True,
-                "automated_decision_logic": "A score from the contacts.",
-            }
-        )
-        cls.dpo = cls.env["res.partner"].create({"name": "Anna Inspektor"})
-        cls.Dpia = cls.env["gdpr.dpia"].with_user(cls.user_officer)
-
-    def _create(self, risks=None, **vals):
-        if risks is None:
-            risks = [("2", "3", "1", "3")]
-        return self.Dpia.create(
-            {
-                "activity_id": self.activity.id,
-                "systematic_description": "The CRM scores each lead.",
-                "necessity_proportionality": "Only business contact data.",
-                "risk_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"Risk {number}",
-                            "likelihood": likelihood,
-                            "severity": severity,
-                            "residual_likelihood": residual_likelihood or False,
-                            "residual_severity": residual_severity or False,
-                        },
-                    )
-                    for number, (
-                        likelihood,
-                        severity,
-                        residual_likelihood,
-                        residual_severity,
-                    ) in enumerate(risks, start=1)
-                ],
-                "dpo_id": self.dpo.id,
-                "dpo_advice": "The processing may go ahead.",
-                "date_dpo_advice": "2026-04-10",
-                "decision": "approved",
-                "date_review": "2027-04-01",
-                **vals,
-            }
-        )
+from .common import GdprDpiaCommon
 
 
 @tagged("post_install", "-at_install")

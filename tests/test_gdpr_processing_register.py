@@ -5,68 +5,10 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import _as_validation_error
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import GdprCommon
-
-REGISTER_MODELS = [
-    "gdpr.processing.register",
-    "gdpr.joint.controller",
-    "gdpr.processing.activity",
-    "gdpr.transfer",
-]
-
-
-class GdprRegisterCommon(GdprCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_officer_2 = new_test_user(
-            cls.env,
-            login="gdpr_officer_2",
-            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_officer",
-            name="Officer of company 2",
-            company_id=cls.company_2.id,
-            company_ids=[(6, 0, cls.company_2.ids)],
-        )
-        Partner = cls.env["res.partner"]
-        cls.controller = Partner.create(
-            {"name": "Acme Holding S.A.", "is_company": True, "city": "Warszawa"}
-        )
-        cls.controller_office = Partner.create(
-            {
-                "name": "Registered office",
-                "type": "other",
-                "parent_id": cls.controller.id,
-                "street": "ul. Prosta 1",
-                "city": "Poznań",
-            }
-        )
-        cls.controller_old_office = Partner.create(
-            {
-                "name": "Former office",
-                "type": "other",
-                "parent_id": cls.controller.id,
-                "active": False,
-            }
-        )
-        cls.dpo = Partner.create({"name": "Jan Nowak", "city": "Gdańsk"})
-        cls.stranger = Partner.create({"name": "Unrelated Person"})
-        cls.basis_scc = cls.env.ref("crm_gdpr.gdpr_transfer_basis_art46_2c")
-        cls.basis_adequacy = cls.env.ref("crm_gdpr.gdpr_transfer_basis_art45")
-
-    @classmethod
-    def _create_register(cls, **vals):
-        return cls.env["gdpr.processing.register"].create(
-            {"controller_id": cls.controller.id, **vals}
-        )
-
-    @classmethod
-    def _create_activity(cls, register, **vals):
-        return cls.env["gdpr.processing.activity"].create(
-            {"register_id": register.id, "name": "Customer management", **vals}
-        )
+from .common import REGISTER_MODELS, GdprRegisterCommon
 
 
 @tagged("post_install", "-at_install")

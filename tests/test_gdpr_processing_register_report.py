@@ -1,8 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import pdf_text
-from .test_gdpr_processing_register import GdprRegisterCommon
+from .common import GdprRegisterCommon, html_text, pdf_text
 
 REPORT = "crm_gdpr.action_report_gdpr_processing_register"
 
@@ -96,8 +95,11 @@ class TestGdprProcessingRegisterReport(GdprRegisterCommon):
     def _pdf_text(self, register, user=None, lang="en_US"):
         return pdf_text(self.env, REPORT, register, user=user, lang=lang)
 
+    def _html_text(self, register, user=None):
+        return html_text(self.env, REPORT, register, user=user)
+
     def test_printed_register_contains_the_whole_register(self):
-        text = self._pdf_text(self.register, user=self.user_officer)
+        text = self._html_text(self.register, user=self.user_officer)
         self.assertIn(self.register.name, text)
         self.assertIn("Customer data", text)
         for expected in (
@@ -154,7 +156,7 @@ class TestGdprProcessingRegisterReport(GdprRegisterCommon):
 
     def test_sales_user_cannot_print_the_register(self):
         with self.assertRaises(Exception) as caught:
-            self._pdf_text(self.register, user=self.user_sales)
+            self._html_text(self.register, user=self.user_sales)
         # QWeb wraps the error raised while rendering.
         error = caught.exception
         while error and not isinstance(error, AccessError):

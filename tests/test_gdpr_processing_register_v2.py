@@ -2,8 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import pdf_text
-from .test_gdpr_processing_register import GdprRegisterCommon
+from .common import GdprRegisterCommon, html_text, pdf_text
 
 REPORT = "crm_gdpr.action_report_gdpr_processing_register"
 
@@ -165,7 +164,7 @@ class TestGdprRegisterSecondVersion(GdprRegisterCommon):
         )
         self.env.flush_all()
         self.assertTrue(activity.code)
-        text = pdf_text(self.env, REPORT, register)
+        text = html_text(self.env, REPORT, register)
         last_change = fields.Datetime.context_timestamp(
             register, register.date_last_change
         )

@@ -3,78 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import GdprCommon
-
-CLAUSES = {
-    "clause_a_instructions": True,
-    "clause_b_confidentiality": True,
-    "clause_c_security": True,
-    "clause_d_subprocessors": True,
-    "clause_e_data_subject_rights": True,
-    "clause_f_controller_obligations": True,
-    "clause_g_deletion_return": True,
-    "clause_h_audits": True,
-}
-
-
-class GdprAgreementCommon(GdprCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.processor = cls.env["res.partner"].create(
-            {"name": "CloudHost Sp. z o.o.", "is_company": True}
-        )
-        cls.subprocessor = cls.env["res.partner"].create(
-            {"name": "Example Cloud Inc.", "is_company": True}
-        )
-        cls.us = cls.env.ref("base.us")
-        cls.de = cls.env.ref("base.de")
-        cls.basis_scc = cls.env.ref("crm_gdpr.gdpr_transfer_basis_art46_2c")
-        cls.Agreement = cls.env["gdpr.processor.agreement"].with_user(cls.user_officer)
-
-    def _create(self, **vals):
-        return self.Agreement.create(
-            {
-                "processor_id": self.processor.id,
-                "date_signed": "2026-03-01",
-                "subject": "Hosting of the CRM",
-                **vals,
-            }
-        )
-
-    def _terminate(self, agreement, date=None, reason="The hosting contract ended."):
-        """Terminate ``agreement`` as the officer does: the Terminate button's
-        dialog."""
-        action = agreement.action_terminate()
-        wizard = Form(
-            self.env[action["res_model"]]
-            .with_user(self.user_officer)
-            .with_context(**action["context"])
-        )
-        if date:
-            wizard.date_terminated = date
-        wizard.termination_reason = reason
-        return wizard.save().action_terminate()
-
-    def _with_us_subprocessor(self, **vals):
-        return self._create(
-            subprocessing_authorisation="general",
-            subprocessor_ids=[
-                (
-                    0,
-                    0,
-                    {
-                        "partner_id": self.subprocessor.id,
-                        "service": "Backups",
-                        "country_id": self.us.id,
-                    },
-                )
-            ],
-            transfer_ids=[
-                (0, 0, {"country_id": self.us.id, "basis_id": self.basis_scc.id})
-            ],
-            **vals,
-        )
+from .common import CLAUSES, GdprAgreementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -127,16 +56,30 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
         agreement = self._create(
             subprocessing_authorisation="general",
             subprocessor_ids=[
-                (0, 0, {"partner_id": self.subprocessor.id, "country_id": self.us.id})
+                (
+                    0,
+                    0,
+                    {
+                        "partner_id": self.subprocessor.id,
+                        "country_id": self.country_us.id,
+                    },
+                )
             ],
         )
-        self.assertEqual(agreement.missing_transfer_country_ids, self.us)
+        self.assertEqual(agreement.missing_transfer_country_ids, self.country_us)
         with self.assertRaisesRegex(ValidationError, "United States"):
             agreement.action_confirm()
         agreement.write(
             {
                 "transfer_ids": [
-                    (0, 0, {"country_id": self.us.id, "basis_id": self.basis_scc.id})
+                    (
+                        0,
+                        0,
+                        {
+                            "country_id": self.country_us.id,
+                            "basis_id": self.basis_scc.id,
+                        },
+                    )
                 ]
             }
         )
@@ -148,7 +91,14 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
         agreement = self._create(
             subprocessing_authorisation="specific",
             subprocessor_ids=[
-                (0, 0, {"partner_id": self.subprocessor.id, "country_id": self.de.id})
+                (
+                    0,
+                    0,
+                    {
+                        "partner_id": self.subprocessor.id,
+                        "country_id": self.country_de.id,
+                    },
+                )
             ],
         )
         self.assertFalse(agreement.missing_transfer_country_ids)
@@ -165,7 +115,14 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
         with self.assertRaisesRegex(ValidationError, "European Economic Area"):
             self._create(
                 transfer_ids=[
-                    (0, 0, {"country_id": self.de.id, "basis_id": self.basis_scc.id})
+                    (
+                        0,
+                        0,
+                        {
+                            "country_id": self.country_de.id,
+                            "basis_id": self.basis_scc.id,
+                        },
+                    )
                 ]
             )
 
@@ -173,11 +130,11 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
         agreement = self._create()
         with Form(agreement) as form:
             with form.transfer_ids.new() as line:
-                line.country_id = self.de
+                line.country_id = self.country_de
                 self.assertFalse(line.country_id)
-                line.country_id = self.us
+                line.country_id = self.country_us
                 line.basis_id = self.basis_scc
-        self.assertEqual(agreement.transfer_ids.country_id, self.us)
+        self.assertEqual(agreement.transfer_ids.country_id, self.country_us)
 
     def test_a_country_once_per_agreement(self):
         with self.assertRaises(Exception):  # noqa: B017 - the database refuses it
@@ -187,12 +144,18 @@ class TestGdprProcessorAgreement(GdprAgreementCommon):
                         (
                             0,
                             0,
-                            {"country_id": self.us.id, "basis_id": self.basis_scc.id},
+                            {
+                                "country_id": self.country_us.id,
+                                "basis_id": self.basis_scc.id,
+                            },
                         ),
                         (
                             0,
                             0,
-                            {"country_id": self.us.id, "basis_id": self.basis_scc.id},
+                            {
+                                "country_id": self.country_us.id,
+                                "basis_id": self.basis_scc.id,
+                            },
                         ),
                     ]
                 )

@@ -11,9 +11,7 @@ from odoo.modules.module import get_module_path
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from .common import pdf_text
-from .test_gdpr_dpia import GdprDpiaCommon
-from .test_gdpr_processor_agreement import GdprAgreementCommon
+from .common import GdprAgreementCommon, GdprDpiaCommon, pdf_text
 
 
 def sha256(text):
@@ -93,7 +91,7 @@ class TestGdprProcessorEvidenceLog(GdprProcessorEvidenceCommon):
             [
                 [
                     agreement.transfer_ids.id,
-                    self.us.id,
+                    self.country_us.id,
                     self.basis_scc.id,
                     None,
                 ]

@@ -8,9 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_qweb import QWebException
 
-from .common import pdf_text
-from .test_gdpr_dpia import GdprDpiaCommon
-from .test_gdpr_processor_agreement import CLAUSES, GdprAgreementCommon
+from .common import CLAUSES, GdprAgreementCommon, GdprDpiaCommon, html_text, pdf_text
 
 AGREEMENT_REPORT = "crm_gdpr.gdpr_processor_agreement_report"
 DPIA_REPORT = "crm_gdpr.gdpr_dpia_report"
@@ -36,9 +34,9 @@ class TestGdprProcessorAgreementReport(GdprAgreementCommon):
         agreement.action_confirm()
         return agreement
 
-    def test_agreement_pdf(self):
+    def test_agreement_printout_lists_the_art_28_terms(self):
         agreement = self._agreement()
-        text = pdf_text(self.env, AGREEMENT_REPORT, agreement, user=self.user_officer)
+        text = html_text(self.env, AGREEMENT_REPORT, agreement, user=self.user_officer)
         for expected in [
             f"Processor Agreement {agreement.name}",
             "CloudHost Sp. z o.o.",
@@ -102,9 +100,9 @@ class TestGdprDpiaReport(GdprDpiaCommon):
         dpia.action_decide()
         return dpia
 
-    def test_dpia_pdf_follows_the_pia_report(self):
+    def test_dpia_printout_follows_the_pia_report(self):
         dpia = self._dpia()
-        text = pdf_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
+        text = html_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
         sections = [
             f"Data Protection Impact Assessment {dpia.name}",
             "1. Context",
@@ -183,7 +181,7 @@ class TestGdprDpiaReport(GdprDpiaCommon):
         self.assertEqual(text.count("Printed on "), total)
 
     def test_draft_dpia_says_it_is_not_decided(self):
-        text = pdf_text(self.env, DPIA_REPORT, self._create(), user=self.user_officer)
+        text = html_text(self.env, DPIA_REPORT, self._create(), user=self.user_officer)
         self.assertIn("Not decided yet (draft)", text)
         self.assertIn("Not required: the residual risk is not high.", text)
 
@@ -226,7 +224,7 @@ class TestGdprProcessorRegisterReport(GdprAgreementCommon):
                                     0,
                                     0,
                                     {
-                                        "country_id": self.us.id,
+                                        "country_id": self.country_us.id,
                                         "basis_id": self.basis_scc.id,
                                     },
                                 )
@@ -237,9 +235,9 @@ class TestGdprProcessorRegisterReport(GdprAgreementCommon):
             }
         )
 
-    def test_processor_register_pdf_follows_art_30_2(self):
+    def test_processor_register_printout_follows_art_30_2(self):
         register = self._register()
-        text = pdf_text(self.env, REGISTER_REPORT, register, user=self.user_officer)
+        text = html_text(self.env, REGISTER_REPORT, register, user=self.user_officer)
         for expected in [
             f"Register of Categories of Processing Activities {register.name}",
             "Article 30(2)",

@@ -1,7 +1,6 @@
 import csv
 import io
 import json
-from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
 
@@ -14,48 +13,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from .common import GdprCommon
-
-ACTIVITY_TYPE = "crm_gdpr.mail_activity_type_gdpr_request_due"
-
-
-class GdprRequestCommon(GdprCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.country_id = cls.env.ref("base.pl")
-        cls.person = cls.env["res.partner"].create(
-            {
-                "name": "Ewa Nowak",
-                "email": "ewa.nowak@example.com",
-                "phone": "+48 600 100 200",
-                "street": "ul. Lipowa 3",
-                "city": "Kraków",
-                "zip": "30-001",
-            }
-        )
-        cls.Request = cls.env["gdpr.request"].with_user(cls.user_officer)
-
-    def _create(self, **vals):
-        values = {
-            "partner_id": self.person.id,
-            "request_type": "access",
-            "date_received": "2026-03-10",
-        }
-        values.update(vals)
-        return self.Request.create(values)
-
-    @contextmanager
-    def assertRefused(self, exception, regex):
-        """Odoo's assertRaises (rolled back, cache cleared) with a message check."""
-        with self.assertRaises(exception) as catcher:
-            yield
-        self.assertRegex(str(catcher.exception), regex)
-
-    def _reminders(self, request):
-        return request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(ACTIVITY_TYPE)
-        )
+from .common import ACTIVITY_TYPE, GdprRequestCommon
 
 
 @tagged("post_install", "-at_install")
@@ -69,9 +27,9 @@ class TestGdprRequest(GdprRequestCommon):
         second = self._create()
         self.assertTrue(first.name.startswith("REQ/2026/"))
         self.assertNotEqual(first.name, second.name)
-        with self.assertRefused(UserError, "never changes"):
+        with self.assertRaisesRegex(UserError, "never changes"):
             first.write({"name": "MINE/2"})
-        with self.assertRefused(UserError, "never changes"):
+        with self.assertRaisesRegex(UserError, "never changes"):
             first.sudo().write({"name": second.name})
 
     def test_requester_comes_from_the_contact(self):
@@ -83,7 +41,7 @@ class TestGdprRequest(GdprRequestCommon):
         self.assertEqual(request.user_id, self.user_officer, "handler: the creator")
 
     def test_requester_without_contact_needs_a_name(self):
-        with self.assertRefused(ValidationError, "give the requester"):
+        with self.assertRaisesRegex(ValidationError, "give the requester"):
             self._create(partner_id=False)
         request = self._create(
             partner_id=False, requester_name="Jan Kos", requester_email="jk@ex.com"
@@ -91,34 +49,34 @@ class TestGdprRequest(GdprRequestCommon):
         self.assertEqual(request.requester_name, "Jan Kos")
 
     def test_received_date_is_required_and_not_in_the_future(self):
-        with self.assertRefused(ValidationError, "in the future"):
+        with self.assertRaisesRegex(ValidationError, "in the future"):
             self._create(date_received="2026-03-21")
         with self.assertRaises(ValidationError):
             self._create(date_received=False)
-        with self.assertRefused(ValidationError, "not before 1900"):
+        with self.assertRaisesRegex(ValidationError, "not before 1900"):
             self._create(date_received="1899-12-31")
 
     def test_wrong_value_types_are_refused_clearly(self):
-        with self.assertRefused(ValidationError, "not a valid"):
+        with self.assertRaisesRegex(ValidationError, "not a valid"):
             self._create(date_received="soon")
-        with self.assertRefused(ValidationError, "not a valid"):
+        with self.assertRaisesRegex(ValidationError, "not a valid"):
             self._create(partner_id="abc")
-        with self.assertRefused(ValidationError, "not a valid"):
+        with self.assertRaisesRegex(ValidationError, "not a valid"):
             self._create(request_type="complaint")
-        with self.assertRefused(ValidationError, "not a valid"):
+        with self.assertRaisesRegex(ValidationError, "not a valid"):
             self._create().write({"lang": "xx_XX"})
 
     def test_computed_fields_are_not_written_by_clients(self):
         request = self._create()
-        with self.assertRefused(UserError, "set by the system"):
+        with self.assertRaisesRegex(UserError, "set by the system"):
             request.write({"date_due": "2027-01-01"})
-        with self.assertRefused(UserError, "set by the system"):
+        with self.assertRaisesRegex(UserError, "set by the system"):
             self._create(date_due="2027-01-01")
-        with self.assertRefused(UserError, "set by the system"):
+        with self.assertRaisesRegex(UserError, "set by the system"):
             request.write({"overdue_notified": True})
 
     def test_texts_are_limited(self):
-        with self.assertRefused(ValidationError, "too long"):
+        with self.assertRaisesRegex(ValidationError, "too long"):
             self._create(description="x" * 10001)
         self.assertTrue(self._create(description="x" * 10000))
 
@@ -155,7 +113,7 @@ class TestGdprRequest(GdprRequestCommon):
     @freeze_time("2026-02-20 12:00:00")
     def test_extension_adds_two_months_with_reasons(self):
         request = self._create(date_received="2026-01-31")
-        with self.assertRefused(ValidationError, "reasons for extending"):
+        with self.assertRaisesRegex(ValidationError, "reasons for extending"):
             request.write({"is_extended": True})
         request.write(
             {"is_extended": True, "extension_reason": "Forty years of records"}
@@ -167,7 +125,7 @@ class TestGdprRequest(GdprRequestCommon):
     def test_extension_only_within_the_first_month(self):
         request = self._create(date_received="2026-01-31")
         self.assertEqual(request.date_due, date(2026, 2, 28))
-        with self.assertRefused(ValidationError, "within the first month"):
+        with self.assertRaisesRegex(ValidationError, "within the first month"):
             request.write({"is_extended": True, "extension_reason": "Too late"})
         # On the last day of the first month.
         with freeze_time("2026-02-28 22:00:00"):
@@ -180,7 +138,7 @@ class TestGdprRequest(GdprRequestCommon):
         vals = {"is_extended": True, "extension_reason": "Complex request"}
         for day in ("2026-03-09", "2026-03-15", "2026-03-25"):
             with self.subTest(day=day):
-                with self.assertRefused(UserError, "set by the system"):
+                with self.assertRaisesRegex(UserError, "set by the system"):
                     request.write({**vals, "date_extended": day})
         request.write(vals)
         self.assertEqual(request.date_extended, date(2026, 3, 20))
@@ -351,7 +309,7 @@ class TestGdprRequest(GdprRequestCommon):
     # ------------------------------------------------------------------
     def test_refusal_requires_reasons(self):
         request = self._create()
-        with self.assertRefused(ValidationError, "reasons for the refusal"):
+        with self.assertRaisesRegex(ValidationError, "reasons for the refusal"):
             request.action_refuse()
         request.refusal_reason = "Manifestly unfounded (Art. 12(5))"
         request.action_refuse()
@@ -362,21 +320,21 @@ class TestGdprRequest(GdprRequestCommon):
         request = self._create()
         request.action_start()
         self.assertEqual(request.state, "in_progress")
-        with self.assertRefused(ValidationError, "say what was done"):
+        with self.assertRaisesRegex(ValidationError, "say what was done"):
             request.action_done()
         request.response = "A copy of your data is enclosed."
         request.action_done()
         self.assertEqual(request.state, "done")
         self.assertEqual(request.date_closed, date(2026, 3, 20))
         self.assertFalse(request.is_closed_late)
-        with self.assertRefused(UserError, "already closed"):
+        with self.assertRaisesRegex(UserError, "already closed"):
             request.action_refuse()
 
     def test_closing_date_is_the_day_of_closing(self):
         request = self._create(response="Sent")
         for day in ("2026-03-09", "2026-03-15", "2026-03-21"):
             with self.subTest(day=day):
-                with self.assertRefused(UserError, "set by the system"):
+                with self.assertRaisesRegex(UserError, "set by the system"):
                     request.write({"state": "done", "date_closed": day})
         request.write({"state": "done"})
         self.assertEqual(request.date_closed, date(2026, 3, 20))
@@ -389,7 +347,7 @@ class TestGdprRequest(GdprRequestCommon):
         self.assertFalse(request.date_closed)
 
     def test_identity_verification_says_how(self):
-        with self.assertRefused(ValidationError, "how the identity"):
+        with self.assertRaisesRegex(ValidationError, "how the identity"):
             self._create(identity_verified=True)
         request = self._create(
             identity_verified=True, identity_verification="ID card shown in person"
@@ -412,17 +370,17 @@ class TestGdprRequest(GdprRequestCommon):
     def test_nobody_deletes_a_request(self):
         request = self._create()
         for user in (self.user_officer, self.user_manager):
-            with self.assertRefused(UserError, "evidence"):
+            with self.assertRaisesRegex(UserError, "evidence"):
                 request.with_user(user).unlink()
-        with self.assertRefused(UserError, "evidence"):
+        with self.assertRaisesRegex(UserError, "evidence"):
             request.sudo().unlink()
         self.assertTrue(request.exists())
 
     def test_a_request_is_never_duplicated(self):
         request = self._create()
-        with self.assertRefused(UserError, "duplicated"):
+        with self.assertRaisesRegex(UserError, "duplicated"):
             request.copy()
-        with self.assertRefused(UserError, "duplicated"):
+        with self.assertRaisesRegex(UserError, "duplicated"):
             request.sudo().copy()
 
     def test_every_field_is_tracked(self):
@@ -592,7 +550,7 @@ class TestGdprRequestActions(GdprRequestCommon):
             request.action_withdraw_consents,
         ):
             with self.subTest(action=action.__name__):
-                with self.assertRefused(UserError, "choose the contact"):
+                with self.assertRaisesRegex(UserError, "choose the contact"):
                     action()
 
     def test_privacy_lookup_is_prefilled(self):

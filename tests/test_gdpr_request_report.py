@@ -3,8 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import pdf_text
-from .test_gdpr_request import GdprRequestCommon
+from .common import GdprRequestCommon, html_text, pdf_text
 
 REPORT = "crm_gdpr.gdpr_request_report_response"
 
@@ -19,8 +18,10 @@ class TestGdprRequestReport(GdprRequestCommon):
         cls.company.name = "Kowalski Trade sp. z o.o."
         cls.person.lang = "en_US"
 
-    def _letter(self, request, **kwargs):
-        return pdf_text(self.env, REPORT, request, user=self.user_officer, **kwargs)
+    def _letter(self, request, pdf=False, **kwargs):
+        """The letter's text; ``pdf``: from the printed PDF (its footer)."""
+        render = pdf_text if pdf else html_text
+        return render(self.env, REPORT, request, user=self.user_officer, **kwargs)
 
     def test_letter_states_what_was_done(self):
         request = self._create(
@@ -81,12 +82,12 @@ class TestGdprRequestReport(GdprRequestCommon):
         request.action_done()
         # The printing user reads English; the letter is in the requester's
         # language: Polish dates (and, with pl.po, Polish wording).
-        text = self._letter(request, lang="en_US")
+        text = self._letter(request, pdf=True, lang="en_US")
         self.assertIn("10.03.2026", text)
         self.assertNotIn("03/10/2026", text)
         self.assertIn("Przesłaliśmy kopię danych.", text)
         self._load_polish()
-        text = self._letter(request, lang="en_US")
+        text = self._letter(request, pdf=True, lang="en_US")
         for expected in [
             f"Twoje żądanie {request.name}",
             "Żądanie Dostęp do danych (art. 15)",
@@ -109,7 +110,7 @@ class TestGdprRequestReport(GdprRequestCommon):
             refusal_reason="Faktury przechowujemy przez pięć lat (prawo podatkowe).",
         )
         request.action_refuse()
-        text = self._letter(request)
+        text = self._letter(request, pdf=True)
         for expected in [
             "Usunięcie danych (art. 17)",
             "Nie podejmujemy działań w związku z tym żądaniem z następujących "

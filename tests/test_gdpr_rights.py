@@ -5,8 +5,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import pdf_text
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon, html_text
 
 
 @tagged("post_install", "-at_install")
@@ -211,7 +210,7 @@ class TestGdprAccessReport(GdprConsentCommon):
             {"name": "Anna asks for a quote", "partner_id": self.partner.id}
         )
         self.category_marketing.retention_months = 24
-        text = pdf_text(
+        text = html_text(
             self.env,
             "crm_gdpr.action_report_partner_personal_data",
             self.partner,

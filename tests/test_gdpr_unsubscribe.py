@@ -6,7 +6,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import email_normalize
 
 from ..utils import normalize_email
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 class GdprUnsubscribeCommon(GdprConsentCommon):

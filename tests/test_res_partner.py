@@ -1,6 +1,6 @@
 from odoo.tests import Form, tagged
 
-from .gdpr_consent_common import GdprConsentCommon
+from .common import GdprConsentCommon
 
 
 @tagged("post_install", "-at_install")

@@ -9,6 +9,7 @@ installs it.
 
 import argparse
 import ast
+import functools
 import hashlib
 import os
 import re
@@ -24,8 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 ADDONS = BUILD / "addons"
 MODULE = "crm_gdpr"
-# Odoo's default data_dir: attachments of a database live in filestore/<db>.
-FILESTORE = Path.home() / ".local" / "share" / "Odoo" / "filestore"
 BASE_MODULES = "crm,privacy_lookup"
 
 
@@ -61,6 +60,25 @@ def odoo_info():
     if major != "18":
         die(f"crm_gdpr needs Odoo 18.0, this Python imports Odoo {version}.")
     return version, addons
+
+
+@functools.cache
+def filestore():
+    """Where Odoo keeps the attachments of a database: ``<data_dir>/filestore``.
+
+    ``data_dir`` as Odoo itself reads it (its configuration file, else its
+    default), since the commands run here pass no other.
+    """
+    probe = (
+        "from odoo.tools import config; config.parse_config([]); "
+        "print(config['data_dir'])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        die(f"cannot read Odoo's data_dir: {proc.stderr.strip()[-500:]}")
+    return Path(proc.stdout.strip().splitlines()[-1]) / "filestore"
 
 
 def addons_path(odoo_addons):
@@ -206,7 +224,7 @@ def drop_db(env, name):
         check=True,
         stderr=subprocess.DEVNULL,
     )
-    shutil.rmtree(FILESTORE / name, ignore_errors=True)
+    shutil.rmtree(filestore() / name, ignore_errors=True)
 
 
 def odoo_cmd(path, db, *args):
@@ -264,8 +282,8 @@ def template(env, path, version, demo):
             env=env,
             check=True,
         )
-        if (FILESTORE / f"{name}_tmp").exists():
-            (FILESTORE / f"{name}_tmp").rename(FILESTORE / name)
+        if (filestore() / f"{name}_tmp").exists():
+            (filestore() / f"{name}_tmp").rename(filestore() / name)
     return name
 
 
@@ -274,8 +292,8 @@ def fresh_db(env, path, version, name, demo=True):
     drop_db(env, name)
     subprocess.run(["createdb", "-T", tmpl, name], env=env, check=True)
     # The attachments (logos, avatars) of the template go with its copy.
-    if (FILESTORE / tmpl).exists():
-        shutil.copytree(FILESTORE / tmpl, FILESTORE / name)
+    if (filestore() / tmpl).exists():
+        shutil.copytree(filestore() / tmpl, filestore() / name)
     say(f"installing {MODULE} in {name} ({'with' if demo else 'without'} demo data)")
     args = ["-i", MODULE, "--stop-after-init", "--log-level=warn"]
     if not demo:

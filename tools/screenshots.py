@@ -2,9 +2,10 @@
 """``make screenshots``: pictures of crm_gdpr's main screens and printouts.
 
 Creates a fresh demo database, starts Odoo on it, drives a headless Chromium
-through the DevTools protocol to capture the main forms, downloads the PDF
-reports and converts their first page, and saves every picture as a PNG in
-``docs/``. Needs what ``make demo`` needs, plus Debian's ``chromium`` and
+with Odoo's own test browser (``odoo.tests.common.ChromeBrowser``, the one
+the tours run in) to capture the main forms, downloads the PDF reports and
+converts their first page, and saves every picture as a PNG in ``docs/``.
+Needs what ``make demo`` needs, plus Debian's ``chromium`` and
 ``poppler-utils`` packages and the ``websocket-client`` and ``requests``
 Python packages (both come with Odoo's requirements).
 """
@@ -12,6 +13,7 @@ Python packages (both come with Odoo's requirements).
 import argparse
 import base64
 import json
+import logging
 import shutil
 import socket
 import subprocess
@@ -33,6 +35,13 @@ DESCRIPTION_PICTURES = (
     "request_form",
 )
 WIDTH, HEIGHT = 1400, 900
+# The executables Odoo's test browser looks for.
+CHROME_EXECUTABLES = (
+    "google-chrome",
+    "chromium",
+    "chromium-browser",
+    "google-chrome-stable",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -226,62 +235,52 @@ def wait_http(url, timeout=120):
     dev.die(f"{url} did not answer within {timeout} s")
 
 
-class Browser:
-    def __init__(self, chromium):
-        import requests
-        import websocket  # websocket-client, Odoo's own dependency
+class _ScreenshotCase:
+    """What Odoo's test browser asks of the test case driving it."""
 
-        self.profile = tempfile.mkdtemp(prefix="crm_gdpr_chromium_")
-        port = free_port()
-        self.proc = subprocess.Popen(
-            [
-                chromium,
-                "--headless=new",
-                f"--remote-debugging-port={port}",
-                f"--user-data-dir={self.profile}",
-                f"--window-size={WIDTH},{HEIGHT}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    _logger = logging.getLogger("crm_gdpr.screenshots")
+    browser_size = f"{WIDTH}x{HEIGHT}"
+    touch_enabled = False
+    allow_end_on_form = False
+
+    def __init__(self):
+        from odoo.tests.common import HttpCase  # noqa: PLC0415
+
+        # Requests leaving the server get Odoo's answer in tests (a 404).
+        self.fetch_proxy = HttpCase.fetch_proxy.__get__(self)
+        self.make_fetch_proxy_response = HttpCase.make_fetch_proxy_response.__get__(
+            self
         )
-        wait_http(f"http://127.0.0.1:{port}/json/version", timeout=30)
-        pages = [
-            target
-            for target in requests.get(
-                f"http://127.0.0.1:{port}/json", timeout=5
-            ).json()
-            if target["type"] == "page"
-        ]
-        self.ws = websocket.create_connection(
-            pages[0]["webSocketDebuggerUrl"], suppress_origin=True, timeout=60
-        )
-        self._id = 0
-        self.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=WIDTH,
-            height=HEIGHT,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+
+
+class Browser:
+    """Headless Chromium driven by Odoo's test browser (``ChromeBrowser``).
+
+    The one HttpCase tours run in, here on a server of its own: it starts
+    Chromium, talks the DevTools protocol and waits as the tours do.
+    """
+
+    def __init__(self, db):
+        from odoo.tools import config  # noqa: PLC0415
+
+        # This process uses Odoo's test framework on purpose (Odoo logs an
+        # error when it is imported outside tests); the browser names its
+        # threads and failure pictures after the database.
+        config["test_enable"] = True
+        config["db_name"] = db
+        from odoo.tests.common import ChromeBrowser  # noqa: PLC0415
+
+        self.chrome = ChromeBrowser(_ScreenshotCase())
+        self.send("Emulation.setScrollbarsHidden", hidden=True)
 
     def send(self, method, **params):
-        self._id += 1
-        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self._id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
+        return self.chrome._websocket_request(method, params=params, timeout=60)
+
+    def navigate(self, url):
+        self.chrome.navigate_to(url)
+
+    def set_cookie(self, name, value):
+        self.chrome.set_cookie(name, value, "/", "127.0.0.1")
 
     def evaluate(self, expression):
         result = self.send(
@@ -290,28 +289,15 @@ class Browser:
         return result.get("result", {}).get("value")
 
     def wait_for(self, expression, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.evaluate(expression):
-                return
-            time.sleep(0.3)
-        raise RuntimeError(f"timeout waiting for {expression}")
+        if not self.chrome._wait_ready(expression, timeout=timeout):
+            raise RuntimeError(f"timeout waiting for {expression}")
 
     def screenshot(self, path):
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
     def close(self):
-        try:
-            self.send("Browser.close")
-        except Exception:  # noqa: BLE001 - the browser may be gone already
-            pass
-        self.ws.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        self.chrome.stop()
 
 
 # The web client is idle: a form is shown and nothing is loading any more.
@@ -323,7 +309,7 @@ FORM_READY = (
 
 
 def capture_screen(browser, odoo, name, action_path, record_id, page):
-    browser.send("Page.navigate", url=f"{odoo.url}/odoo/{action_path}/{record_id}")
+    browser.navigate(f"{odoo.url}/odoo/{action_path}/{record_id}")
     browser.wait_for(FORM_READY)
     if page:
         browser.evaluate(
@@ -341,7 +327,7 @@ def capture_screen(browser, odoo, name, action_path, record_id, page):
 
 def capture_composer(browser, odoo, name, lead_id, template_id):
     """The e-mail composer over the lead's form, opened with the template."""
-    browser.send("Page.navigate", url=f"{odoo.url}/odoo/crm/{lead_id}")
+    browser.navigate(f"{odoo.url}/odoo/crm/{lead_id}")
     browser.wait_for(FORM_READY)
     action = {
         "type": "ir.actions.act_window",
@@ -416,7 +402,7 @@ def capture_public_page(browser, name, url):
         mobile=True,
     )
     try:
-        browser.send("Page.navigate", url=url)
+        browser.navigate(url)
         browser.wait_for(
             "!!document.querySelector('.o_gdpr_public') && "
             "document.readyState === 'complete'"
@@ -558,8 +544,7 @@ def main():
         "--only", default="", help="comma-separated picture names (default: all)"
     )
     args = parser.parse_args()
-    chromium = shutil.which("chromium") or shutil.which("google-chrome")
-    if not chromium:
+    if not any(shutil.which(name) for name in CHROME_EXECUTABLES):
         dev.die("Chromium is missing: install Debian's `chromium` package.")
     if not shutil.which("pdftoppm"):
         dev.die("pdftoppm is missing: install Debian's `poppler-utils` package.")
@@ -597,14 +582,8 @@ def main():
         odoo.call("ir.config_parameter", "set_param", "web.base.url", url)
         set_language(odoo, args.lang)
         DOCS.mkdir(exist_ok=True)
-        browser = Browser(chromium)
-        browser.send(
-            "Network.setCookie",
-            name="session_id",
-            value=odoo.session_id,
-            domain="127.0.0.1",
-            path="/",
-        )
+        browser = Browser(args.db)
+        browser.set_cookie("session_id", odoo.session_id)
         suffix = "" if args.lang == "en_US" else f"_{args.lang}"
         only = set(filter(None, args.only.split(",")))
 
