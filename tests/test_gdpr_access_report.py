@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import Form, tagged
 
-from .common import GdprConsentCommon, html_text, pdf_text
+from .common import GdprConsentCommon, pdf_text
 
 REPORT = "crm_gdpr.action_report_partner_personal_data"
 
@@ -86,7 +86,7 @@ class TestGdprAccessReportArticle15(GdprConsentCommon):
 
     def test_every_item_of_article_15(self):
         self._create_consent()
-        text = html_text(self.env, REPORT, self.partner, user=self.user_officer)
+        text = pdf_text(self.env, REPORT, self.partner, user=self.user_officer)
         for expected in [
             # controller's and DPO's contacts
             "Who processes your data",

@@ -133,7 +133,7 @@ class TestGdprBreachReport(GdprBreachCommon):
 
     def test_notification_lists_every_item_in_english(self):
         self.user_officer.lang = "en_US"
-        text = self._html_text(self.breach, user=self.user_officer)
+        text = self._pdf_text(self.breach, user=self.user_officer)
         for expected in [
             "Personal data breach",
             self.breach.name,

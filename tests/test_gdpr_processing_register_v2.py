@@ -2,7 +2,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import GdprRegisterCommon, html_text, pdf_text
+from .common import GdprRegisterCommon, pdf_text
 
 REPORT = "crm_gdpr.action_report_gdpr_processing_register"
 
@@ -164,7 +164,7 @@ class TestGdprRegisterSecondVersion(GdprRegisterCommon):
         )
         self.env.flush_all()
         self.assertTrue(activity.code)
-        text = html_text(self.env, REPORT, register)
+        text = pdf_text(self.env, REPORT, register)
         last_change = fields.Datetime.context_timestamp(
             register, register.date_last_change
         )

@@ -36,7 +36,7 @@ class TestGdprProcessorAgreementReport(GdprAgreementCommon):
 
     def test_agreement_printout_lists_the_art_28_terms(self):
         agreement = self._agreement()
-        text = html_text(self.env, AGREEMENT_REPORT, agreement, user=self.user_officer)
+        text = pdf_text(self.env, AGREEMENT_REPORT, agreement, user=self.user_officer)
         for expected in [
             f"Processor Agreement {agreement.name}",
             "CloudHost Sp. z o.o.",
@@ -102,7 +102,7 @@ class TestGdprDpiaReport(GdprDpiaCommon):
 
     def test_dpia_printout_follows_the_pia_report(self):
         dpia = self._dpia()
-        text = html_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
+        text = pdf_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
         sections = [
             f"Data Protection Impact Assessment {dpia.name}",
             "1. Context",
