@@ -25,15 +25,18 @@ from . import test_gdpr_access_report
 from . import test_gdpr_breach
 from . import test_gdpr_breach_report
 from . import test_gdpr_bulk_job
+from . import test_gdpr_bulk_job_self_service
 from . import test_gdpr_consent
 from . import test_gdpr_consent_request
 from . import test_gdpr_consent_wizards
 from . import test_gdpr_dictionaries
+from . import test_gdpr_display_names
 from . import test_gdpr_dpia
 from . import test_gdpr_processing_register
 from . import test_gdpr_processing_register_report
 from . import test_gdpr_processing_register_v2
 from . import test_gdpr_processor_agreement
+from . import test_gdpr_processor_evidence
 from . import test_gdpr_processor_register
 from . import test_gdpr_processor_reports
 from . import test_gdpr_request
@@ -42,4 +45,5 @@ from . import test_gdpr_rights
 from . import test_gdpr_self_service
 from . import test_gdpr_self_service_tour
 from . import test_gdpr_unsubscribe
+from . import test_gdpr_value_check
 from . import test_res_partner

@@ -304,6 +304,19 @@ def fresh_db(env, path, version, name, demo=True):
 # ---------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------
+def check_test_imports():
+    """Odoo's own runner (``--test-tags``) runs only the test modules that
+    tests/__init__.py imports: every tests/test_*.py must be there."""
+    init = (ROOT / "tests" / "__init__.py").read_text()
+    missing = [
+        path.stem
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        if f"from . import {path.stem}\n" not in init
+    ]
+    if missing:
+        die("tests/__init__.py does not import: " + ", ".join(missing), code=1)
+
+
 def cmd_lint(args):
     if not getattr(args, "pylint_only", False):
         say("lint: ruff")
@@ -315,6 +328,7 @@ def cmd_lint(args):
             cwd=ROOT,
             check=True,
         )
+        check_test_imports()
     say("lint: pylint-odoo (options in .pylintrc)")
     addons_path(odoo_info()[1])
     subprocess.run(
