@@ -86,6 +86,8 @@ ACCESS_MATRIX = {
     "gdpr.consent.withdraw.import": WIZARD,
     # The language of the Art. 15 report: printed by the officer only.
     "gdpr.access.report.wizard": {**WIZARD, "sales": NOTHING},
+    # The termination dialog of a processor agreement: officers only.
+    "gdpr.processor.agreement.terminate": {**WIZARD, "sales": NOTHING},
 }
 # Refusals that the model explains with a UserError rather than the ACL.
 USER_ERROR_REFUSALS = {
@@ -206,6 +208,10 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
                 "text_ids": [cls.env.ref("crm_gdpr.gdpr_consent_text_newsletter").id]
             },
             "gdpr.consent.withdraw.import": lambda: {"pasted": "a@example.com"},
+            "gdpr.processor.agreement.terminate": lambda: {
+                "agreement_id": cls.records["gdpr.processor.agreement"].id,
+                "termination_reason": "Notice given.",
+            },
         }
         # Harmless writes: what a user of each model would change.
         cls.write_vals = {
@@ -234,6 +240,7 @@ class TestCrmGdprAccessMatrix(GdprReliabilityCommon):
             "gdpr.consent.request": {"partner_id": cls.giver.id},
             "gdpr.consent.request.wizard": {"partner_ids": [cls.giver.id]},
             "gdpr.consent.withdraw.import": {"pasted": "b@example.com"},
+            "gdpr.processor.agreement.terminate": {"termination_reason": "Other."},
         }
 
     def _addon_models(self):
