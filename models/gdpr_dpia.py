@@ -507,13 +507,6 @@ class GdprDpia(models.Model):
                             dpia.name,
                         )
                     )
-                if vals["state"] not in ("draft", "decided"):
-                    raise ValidationError(
-                        _(
-                            "“%s” is not a state of an impact assessment.",
-                            str(vals["state"])[:50],
-                        )
-                    )
         return super().write(vals)
 
     def _gdpr_evidence_records(self):
