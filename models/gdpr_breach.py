@@ -117,17 +117,17 @@ class GdprBreach(models.Model):
     breach_confidentiality = fields.Boolean(
         string="Confidentiality Breach",
         tracking=True,
-        help="Unauthorised or accidental disclosure of, or access to, personal data.",
+        help="Unauthorized or accidental disclosure of, or access to, personal data.",
     )
     breach_integrity = fields.Boolean(
         string="Integrity Breach",
         tracking=True,
-        help="Unauthorised or accidental alteration of personal data.",
+        help="Unauthorized or accidental alteration of personal data.",
     )
     breach_availability = fields.Boolean(
         string="Availability Breach",
         tracking=True,
-        help="Accidental or unauthorised loss of access to, or destruction of, "
+        help="Accidental or unauthorized loss of access to, or destruction of, "
         "personal data.",
     )
     nature = fields.Text(string="Nature of the Breach", tracking=True)

@@ -45,7 +45,7 @@ SELF_SERVICE_PERSONAL_FIELDS = (
 _SELF_SERVICE = contextvars.ContextVar("crm_gdpr_self_service", default=False)
 
 
-# Normalised e-mail addresses being synchronised between the consents and
+# Normalized e-mail addresses being synchronized between the consents and
 # the blacklist in this thread: a consent withdrawal that blacklists its
 # address withdraws no other consent, and a blacklist addition that
 # withdraws consents does not add the address again (no loop).
@@ -343,7 +343,7 @@ class GdprConsent(models.Model):
         copy=False,
         index="btree_not_null",
         # The request is the proof of the double opt-in: kept while consents
-        # name it (the privacy lookup anonymises it, see the request).
+        # name it (the privacy lookup anonymizes it, see the request).
         ondelete="restrict",
         help="The e-mail request (double opt-in) the person confirmed.",
     )
@@ -366,7 +366,7 @@ class GdprConsent(models.Model):
 
     # Erasure and retention (Art. 17, Art. 5(1)(e))
     is_anonymized = fields.Boolean(
-        string="Anonymised",
+        string="Anonymized",
         readonly=True,
         copy=False,
         help="The personal data of this consent were erased (privacy lookup or "
@@ -917,7 +917,7 @@ class GdprConsent(models.Model):
         if erased and any(vals.get(fname) for fname in PERSONAL_FIELDS):
             raise UserError(
                 _(
-                    "Consent %s was anonymised: personal data cannot be linked "
+                    "Consent %s was anonymized: personal data cannot be linked "
                     "to it again.",
                     erased[0].name,
                 )
@@ -1019,7 +1019,7 @@ class GdprConsent(models.Model):
 
         Its ID, text, SHA-256 of the wording, category, date, source,
         channel, attachment and the SHA-256 of its content, withdrawal data,
-        anonymisation flag and company;
+        anonymization flag and company;
         the giver, lead, address and contact value as HMAC digests keyed by
         the consent's ``evidence_salt`` (never in clear). Extend the dict to
         log fields added by other modules.
@@ -1408,7 +1408,7 @@ class GdprConsent(models.Model):
         self.env["gdpr.consent"]._gdpr_withdraw_blacklisted(blacklisted)
 
     def _gdpr_blacklist_emails(self, emails):
-        """Blacklist the valid ``{consent: normalised e-mail}`` in one batch,
+        """Blacklist the valid ``{consent: normalized e-mail}`` in one batch,
         with the notes :meth:`_gdpr_add_to_blacklist` writes one by one."""
         # sudo: the mail blacklist is writable by administrators only; only
         # the consents' own addresses are added. The person withdrew these
@@ -1444,8 +1444,8 @@ class GdprConsent(models.Model):
     def _gdpr_withdraw_blacklisted(self, emails):
         """Withdraw the consents bound to ``emails`` just blacklisted.
 
-        The active consents of texts marked *Synchronise Blacklist* whose
-        related contact is one of the (normalised) ``emails``, in every
+        The active consents of texts marked *Synchronize Blacklist* whose
+        related contact is one of the (normalized) ``emails``, in every
         company (the blacklist is shared), with the reason "Unsubscribe link"
         and a note. One query finds them and one write withdraws them, for
         an import of many thousands of addresses.
@@ -1505,7 +1505,7 @@ class GdprConsent(models.Model):
 
     @api.model
     def _gdpr_match_emails(self, emails, categories=None):
-        """The active consents bound to ``emails`` (normalised addresses).
+        """The active consents bound to ``emails`` (normalized addresses).
 
         A consent is bound to an address when its giver's, its lead's or its
         related contact's e-mail is that address; searched as the user (the
@@ -1559,8 +1559,8 @@ class GdprConsent(models.Model):
         """Add the consent's e-mail or phone number to Odoo's blacklist."""
         self.ensure_one()
         if self.contact_channel_id.kind == "email":
-            # The blacklist stores the normalised address: a malformed value
-            # ("a@b@example.com") normalises to another person's address
+            # The blacklist stores the normalized address: a malformed value
+            # ("a@b@example.com") normalizes to another person's address
             # ("b@example.com"), which is never blacklisted in its place.
             email = tools.email_normalize(self.contact_value)
             if not email or email != self.contact_value.strip().lower():
@@ -1694,7 +1694,7 @@ class GdprConsent(models.Model):
         """Daily: flag withdrawn consents kept longer than their retention.
 
         Categories with ``retention_auto_anonymize`` get their expired
-        consents anonymised and logged in ``privacy.log`` (one line per
+        consents anonymized and logged in ``privacy.log`` (one line per
         giver); the others are only flagged (``retention_expired``) for the
         data protection officer to review.
         """

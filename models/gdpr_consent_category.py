@@ -14,9 +14,9 @@ class GdprConsentCategory(models.Model):
         "without limit.",
     )
     retention_auto_anonymize = fields.Boolean(
-        string="Anonymise Automatically",
+        string="Anonymize Automatically",
         help="When the retention period has passed, the daily retention job "
-        "anonymises the consent (through the privacy lookup's logged "
+        "anonymizes the consent (through the privacy lookup's logged "
         "erasure) instead of only listing it for the data protection officer.",
     )
     needs_consent = fields.Boolean(

@@ -78,7 +78,7 @@ class GdprConsentRequest(models.Model):
     email = fields.Char(
         compute="_compute_email",
         store=True,
-        help="The address the request is sent to (normalised): the contact's, "
+        help="The address the request is sent to (normalized): the contact's, "
         "else the lead's. A request asks the giver themselves.",
     )
     lang = fields.Char(
@@ -290,7 +290,7 @@ class GdprConsentRequest(models.Model):
 
     def _privacy_lookup_erase(self):
         """The privacy lookup's "Delete": erase the personal data, keep the
-        request (as consents are anonymised, not deleted)."""
+        request (as consents are anonymized, not deleted)."""
         if not self.env.user.has_group("crm_gdpr.group_gdpr_officer"):
             raise AccessError(
                 self.env._(

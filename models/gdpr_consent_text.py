@@ -57,7 +57,7 @@ class GdprConsentText(models.Model):
         help="The communication channels this consent covers, e.g. email.",
     )
     sync_blacklist = fields.Boolean(
-        string="Synchronise Blacklist",
+        string="Synchronize Blacklist",
         help="Withdrawing a consent given with this text puts its email on "
         "Odoo's email blacklist (its phone number on the phone blacklist).",
     )

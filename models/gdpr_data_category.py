@@ -14,5 +14,5 @@ class GdprDataCategory(models.Model):
     is_special = fields.Boolean(
         string="Special or Criminal Data",
         help="Special categories of personal data (Art. 9 GDPR) or data "
-        "relating to criminal convictions and offences (Art. 10 GDPR).",
+        "relating to criminal convictions and offenses (Art. 10 GDPR).",
     )

@@ -5,7 +5,7 @@ from odoo.tools.sql import index_exists
 
 
 class GdprDictionaryMixin(models.AbstractModel):
-    """Shared behaviour of the GDPR dictionaries (Polish: słowniki).
+    """Shared behavior of the GDPR dictionaries (Polish: słowniki).
 
     A dictionary is a small admin-configurable list: a translatable name, an
     order, an archive flag, an optional company (empty = shared by all

@@ -83,7 +83,7 @@ class GdprEvidenceEvent(models.Model):
         [
             ("consent_given", "Consent given"),
             ("consent_withdrawn", "Consent withdrawn"),
-            ("consent_anonymized", "Consent anonymised"),
+            ("consent_anonymized", "Consent anonymized"),
             ("consent_updated", "Consent giver recorded"),
             ("consent_merged", "Consent moved by a partner merge"),
             ("breach_created", "Breach created"),
@@ -93,7 +93,7 @@ class GdprEvidenceEvent(models.Model):
             ("information_recorded", "Information notice given"),
             ("information_updated", "Information record: person recorded"),
             ("information_merged", "Information record moved by an opportunity merge"),
-            ("information_anonymized", "Information record anonymised"),
+            ("information_anonymized", "Information record anonymized"),
             ("agreement_in_force", "Processor agreement put in force"),
             ("agreement_updated", "Processor agreement in force updated"),
             ("agreement_terminated", "Processor agreement terminated"),

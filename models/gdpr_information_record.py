@@ -115,7 +115,7 @@ class GdprInformationRecord(models.Model):
         tracking=True,
     )
     is_anonymized = fields.Boolean(
-        string="Record Anonymised",
+        string="Record Anonymized",
         readonly=True,
         copy=False,
         help="The personal data of this record were erased (privacy lookup): "

@@ -82,7 +82,7 @@ class GdprProcessingActivity(models.Model):
     )
     security_measures = fields.Text(
         tracking=True,
-        help="General description of the technical and organisational security "
+        help="General description of the technical and organizational security "
         "measures (Art. 30(1)(g) and 32(1)).",
     )
     # Special and criminal data (Art. 9, 10), automated decisions (Art. 22),
@@ -100,16 +100,16 @@ class GdprProcessingActivity(models.Model):
         help="The Art. 9(2) GDPR condition that allows processing them.",
     )
     processes_criminal_data = fields.Boolean(
-        string="Criminal Convictions and Offences",
+        string="Criminal Convictions and Offenses",
         tracking=True,
         help="The activity processes personal data relating to criminal "
-        "convictions and offences (Art. 10 GDPR).",
+        "convictions and offenses (Art. 10 GDPR).",
     )
     criminal_data_basis = fields.Text(
         string="Basis for Criminal Data",
         tracking=True,
         help="The official authority or the Union or Member State law that "
-        "authorises the processing (Art. 10 GDPR).",
+        "authorizes the processing (Art. 10 GDPR).",
     )
     automated_decision = fields.Boolean(
         string="Automated Decision-Making or Profiling",

@@ -209,7 +209,7 @@ class GdprProcessorAgreement(models.Model):
     )
     security_measures = fields.Text(
         tracking=True,
-        help="The technical and organisational measures the processor takes "
+        help="The technical and organizational measures the processor takes "
         "(Art. 28(3)(c), 32 GDPR).",
     )
     notes = fields.Text(tracking=True)
@@ -225,7 +225,7 @@ class GdprProcessorAgreement(models.Model):
     clause_b_confidentiality = fields.Boolean(
         string="(b) Confidentiality",
         tracking=True,
-        help="Art. 28(3)(b): persons authorised to process the data are bound "
+        help="Art. 28(3)(b): persons authorized to process the data are bound "
         "by confidentiality.",
     )
     clause_c_security = fields.Boolean(
@@ -277,16 +277,16 @@ class GdprProcessorAgreement(models.Model):
     subprocessing_authorisation = fields.Selection(
         [
             ("none", "Not allowed"),
-            ("specific", "Specific authorisation"),
-            ("general", "General authorisation"),
+            ("specific", "Specific authorization"),
+            ("general", "General authorization"),
         ],
         string="Sub-Processing",
         default="none",
         required=True,
         tracking=True,
         help="Art. 28(2): the processor engages another processor only with the "
-        "prior specific or general written authorisation of the controller; "
-        "under a general authorisation it informs the controller of changes.",
+        "prior specific or general written authorization of the controller; "
+        "under a general authorization it informs the controller of changes.",
     )
     subprocessor_ids = fields.One2many(
         "gdpr.processor.subprocessor",
@@ -443,7 +443,7 @@ class GdprProcessorAgreement(models.Model):
                 raise ValidationError(
                     _(
                         "Agreement %s lists sub-processors: choose the "
-                        "controller's authorisation for sub-processing "
+                        "controller's authorization for sub-processing "
                         "(Art. 28(2) GDPR).",
                         agreement.name,
                     )

@@ -31,22 +31,22 @@ class GdprTransfer(models.Model):
         string="Third Country",
         ondelete="restrict",
         tracking=True,
-        help="Required unless the recipient is an international organisation. "
+        help="Required unless the recipient is an international organization. "
         "A country of the European Economic Area is not a third country.",
     )
     is_international_organisation = fields.Boolean(
-        string="International Organisation",
+        string="International Organization",
         tracking=True,
-        help="The data goes to an international organisation (Art. 4(26) GDPR) "
+        help="The data goes to an international organization (Art. 4(26) GDPR) "
         "rather than to a country.",
     )
     organisation_name = fields.Char(
-        string="Organisation",
+        string="Organization",
         compute="_compute_organisation_name",
         store=True,
         readonly=False,
         tracking=True,
-        help="Name of the international organisation receiving the data.",
+        help="Name of the international organization receiving the data.",
     )
     basis_id = fields.Many2one(
         "gdpr.transfer.basis",
@@ -106,7 +106,7 @@ class GdprTransfer(models.Model):
                 if is_blank(transfer.organisation_name):
                     raise ValidationError(
                         _(
-                            "Give the name of the international organisation "
+                            "Give the name of the international organization "
                             "receiving the data of processing activity %s.",
                             transfer.activity_id.name,
                         )
@@ -115,7 +115,7 @@ class GdprTransfer(models.Model):
                 raise ValidationError(
                     _(
                         "A transfer of processing activity %s to a third country "
-                        "names no international organisation.",
+                        "names no international organization.",
                         transfer.activity_id.name,
                     )
                 )
@@ -123,7 +123,7 @@ class GdprTransfer(models.Model):
                 raise ValidationError(
                     _(
                         "A transfer of processing activity %s goes to a third "
-                        "country or to an international organisation: choose one.",
+                        "country or to an international organization: choose one.",
                         transfer.activity_id.name,
                     )
                 )
@@ -132,19 +132,19 @@ class GdprTransfer(models.Model):
 
     @api.constrains("activity_id", "is_international_organisation", "organisation_name")
     def _check_organisation_unique(self):
-        organisations = self.search(
+        organizations = self.search(
             [
                 ("activity_id", "in", self.activity_id.ids),
                 ("is_international_organisation", "=", True),
             ]
         )
         seen = {}
-        for transfer in organisations:
+        for transfer in organizations:
             key = (transfer.activity_id.id, transfer._get_organisation_key())
             if key in seen:
                 raise ValidationError(
                     _(
-                        "An international organisation appears only once among "
+                        "An international organization appears only once among "
                         "the transfers of processing activity %s.",
                         transfer.activity_id.name,
                     )
@@ -152,7 +152,7 @@ class GdprTransfer(models.Model):
             seen[key] = transfer
 
     def _get_organisation_key(self):
-        """The organisation's name as compared: case and spaces ignored."""
+        """The organization's name as compared: case and spaces ignored."""
         self.ensure_one()
         return "".join((self.organisation_name or "").split()).casefold()
 
@@ -189,7 +189,7 @@ class GdprTransfer(models.Model):
         )
 
     def _get_recipient_name(self):
-        """The country or the international organisation receiving the data."""
+        """The country or the international organization receiving the data."""
         self.ensure_one()
         if self.is_international_organisation:
             return self.organisation_name or ""

@@ -138,7 +138,7 @@ class IrActionsReport(models.Model):
         each starting on a new page. The same build ignores the HTML footer
         (and ``--footer-*`` options): crm_gdpr's PDFs get their page numbers
         and print date stamped on every page afterwards (see
-        :meth:`_gdpr_stamp_footer`). Other reports keep Odoo's behaviour.
+        :meth:`_gdpr_stamp_footer`). Other reports keep Odoo's behavior.
         """
         if not self._gdpr_is_gdpr_report(report_ref):
             return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **kwargs)

@@ -6,7 +6,7 @@ class MailBlacklist(models.Model):
 
     An address put on the e-mail blacklist by any path — a mailing's
     unsubscribe link, by hand, an import — withdraws the active consents
-    bound to it of texts marked *Synchronise Blacklist*. ``_add`` creates or
+    bound to it of texts marked *Synchronize Blacklist*. ``_add`` creates or
     re-activates an entry, so ``create`` and ``write`` (re-activation, a
     changed address) see every path.
     """

@@ -301,7 +301,7 @@ class TestCrmGdprConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             # Another person's: the first job's withdrawal blacklists
             # race@example.com, which withdraws that address's other
-            # synchronised consents (red team 15, F18).
+            # synchronized consents (red team 15, F18).
             other = env["res.partner"].create(
                 {"name": "Concurrent Giver 2", "email": "race2@example.com"}
             )

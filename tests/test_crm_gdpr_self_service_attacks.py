@@ -227,7 +227,7 @@ class TestGdprSelfServiceAttacks(GdprRpcCommon):
         self.assertRpcError(answer, "UserError")
         self.assertTrue(request.exists())
         self.assertEqual(consent.request_id, request)
-        # the privacy lookup's erasure anonymises the request, keeps it
+        # the privacy lookup's erasure anonymizes the request, keeps it
         request.with_user(self.user_officer)._privacy_lookup_erase()
         self.assertTrue(request.exists())
         self.assertFalse(request.partner_id)

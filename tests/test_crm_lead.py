@@ -54,7 +54,7 @@ class TestCrmLeadConsents(GdprConsentCommon):
 
     def test_assigning_a_partner_hands_consents_over(self):
         # A withdrawal that blacklists the lead's address would withdraw its
-        # other synchronised consents (red team 15, F18): not this test's point.
+        # other synchronized consents (red team 15, F18): not this test's point.
         self.text_marketing.sync_blacklist = False
         withdrawn = self.env["gdpr.consent"].create(
             {

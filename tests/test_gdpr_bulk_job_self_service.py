@@ -243,7 +243,7 @@ class TestGdprBulkJobSelfService(GdprConsentCommon):
             [*partners.mapped("email"), "nobody@example.com", "not an address"]
         )
         self.assertEqual((wizard.consent_count, wizard.matched_count), (300, 300))
-        # Given after the preview (of a text not synchronised with the
+        # Given after the preview (of a text not synchronized with the
         # blacklist): not previewed, so not withdrawn.
         later = self._give(partners[:5], self.text_profiling)
         action = wizard.action_withdraw()

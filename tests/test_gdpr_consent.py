@@ -320,7 +320,7 @@ class TestGdprConsent(GdprConsentCommon):
         self.assertEqual(consent.contact_value, "anna@example.com")
 
     # ------------------------------------------------------------------
-    # Blacklist synchronisation
+    # Blacklist synchronization
     # ------------------------------------------------------------------
     def test_withdrawal_blacklists_email(self):
         consent = self._create_consent(date_given="2025-01-01")

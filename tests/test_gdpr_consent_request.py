@@ -144,7 +144,7 @@ class TestGdprConsentRequestModel(GdprConsentCommon):
         (request,), _skipped = self._ask(self.partner)
         consent = request._gdpr_confirm(self._visit())
         # a confirmed request is the evidence of the double opt-in: the
-        # privacy lookup anonymises it, it is never deleted (red team 15, F8)
+        # privacy lookup anonymizes it, it is never deleted (red team 15, F8)
         with self.assertRaises(UserError):
             request.with_user(self.user_officer).unlink()
         request.with_user(self.user_officer)._privacy_lookup_erase()

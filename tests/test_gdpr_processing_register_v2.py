@@ -182,9 +182,9 @@ class TestGdprRegisterSecondVersion(GdprRegisterCommon):
             "(c) Categories of Data Subjects",
             "Source of the Data Job portals",
             "(d) Categories of Recipients",
-            "(e) Transfers to Third Countries or International Organisations",
+            "(e) Transfers to Third Countries or International Organizations",
             # pdftotext may break the line inside the article: "46(2) (c)"
-            "International Labour Organization (international organisation): "
+            "International Labour Organization (international organization): "
             "Art. 46(2)",
             "United States: Art. 45",
             "(f) Planned Erasure Deadlines",

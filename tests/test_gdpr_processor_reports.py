@@ -45,7 +45,7 @@ class TestGdprProcessorAgreementReport(GdprAgreementCommon):
             "Storage and backups of the CRM",
             "(a) Documented Instructions",
             "Missing clauses: (b) Confidentiality, (h) Information and Audits",
-            "Sub-Processing: General authorisation",
+            "Sub-Processing: General authorization",
             "Example Cloud Inc. Backups United States",
             "United States Art. 46(2)(c)",
             "Encryption at rest",

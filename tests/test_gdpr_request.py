@@ -503,7 +503,7 @@ class TestGdprRequestActions(GdprRequestCommon):
                 }
             )
             # Without blacklisting the address: that would withdraw the
-            # person's other synchronised consents (red team 15, F18).
+            # person's other synchronized consents (red team 15, F18).
             cls.text_newsletter.sync_blacklist = False
             cls.consent_withdrawn.action_withdraw(date_withdrawn=date(2026, 2, 15))
             cls.text_newsletter.sync_blacklist = True
@@ -578,7 +578,7 @@ class TestGdprRequestActions(GdprRequestCommon):
         self.assertEqual(
             wizard.line_ids.filtered("to_withdraw").consent_id, self.consent_active
         )
-        # Not synchronised with the blacklist: a blacklisted address would
+        # Not synchronized with the blacklist: a blacklisted address would
         # withdraw its consents in every company (red team 15, F18).
         self.text_marketing.sync_blacklist = False
         wizard.action_withdraw()

@@ -18,7 +18,7 @@ class GdprUnsubscribeCommon(GdprConsentCommon):
         )
         cls.consent_marketing = cls._give(cls.partner, cls.text_marketing)
         cls.consent_newsletter = cls._give(cls.partner, cls.text_newsletter)
-        # Not synchronised with the blacklist: kept by a blacklisting.
+        # Not synchronized with the blacklist: kept by a blacklisting.
         cls.consent_profiling = cls._give(cls.partner, cls.text_profiling)
         cls.consent_other = cls._give(cls.other_partner, cls.text_marketing)
 
@@ -65,7 +65,7 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
 
     def test_consent_withdrawal_blacklists_without_a_loop(self):
         """Withdrawing one consent blacklists its address (as before); the
-        address on the blacklist withdraws the other synchronised consents
+        address on the blacklist withdraws the other synchronized consents
         bound to it, as any blacklisting does (red team 15, F18), once."""
         self.consent_marketing.action_withdraw()
         entries = self.env["mail.blacklist"].search(
@@ -115,7 +115,7 @@ class TestGdprBlacklistSync(GdprUnsubscribeCommon):
             "could not be added to the blacklist",
             " ".join(consent_malformed.message_ids.mapped("body")),
         )
-        # the blacklisted address withdraws the person's other synchronised
+        # the blacklisted address withdraws the person's other synchronized
         # consent too (red team 15, F18)
         self.assertEqual(self.consent_newsletter.state, "withdrawn")
         self.assertEqual(self.consent_profiling.state, "active")
@@ -197,7 +197,7 @@ class TestGdprWithdrawImport(GdprUnsubscribeCommon):
         wizard.action_withdraw()
         self.assertEqual(self.consent_marketing.state, "withdrawn")
         self.assertEqual(self.consent_other.state, "withdrawn")
-        # the withdrawal blacklisted anna@example.com: her other synchronised
+        # the withdrawal blacklisted anna@example.com: her other synchronized
         # consent goes with it (red team 15, F18), the others stay
         self.assertEqual(self.consent_newsletter.state, "withdrawn")
         self.assertEqual(

@@ -52,7 +52,7 @@ def _server_write():
 
 
 def valid_address(email):
-    """Whether the normalised ``email`` has the shape of an address."""
+    """Whether the normalized ``email`` has the shape of an address."""
     if not email or len(email) > ADDRESS_LIMIT or not ADDRESS.fullmatch(email):
         return False
     local, domain = email.rsplit("@", 1)
@@ -223,7 +223,7 @@ class GdprConsentWithdrawImport(models.TransientModel):
         return 0, False
 
     def _gdpr_read_addresses(self):
-        """``(emails, invalid)``: the normalised addresses, unique, in order,
+        """``(emails, invalid)``: the normalized addresses, unique, in order,
         and the number of non-empty values that are no address."""
         values = []
         rows = self._gdpr_rows()
@@ -241,7 +241,7 @@ class GdprConsentWithdrawImport(models.TransientModel):
             value = (value or "").strip()
             if not value:
                 continue
-            # A value longer than any address is none (nor normalised).
+            # A value longer than any address is none (nor normalized).
             email = normalize_email(value) if len(value) <= 2 * ADDRESS_LIMIT else False
             if valid_address(email):
                 emails[email] = True

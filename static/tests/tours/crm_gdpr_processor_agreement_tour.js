@@ -83,7 +83,7 @@ registerGdprTour("crm_gdpr_processor_agreement", () => [
         run: "click",
     },
     {
-        content: "the controller authorised sub-processors generally",
+        content: "the controller authorized sub-processors generally",
         trigger: ".o_form_view .o_field_widget[name=subprocessing_authorisation] select",
         run: 'select "general"',
     },
