@@ -135,6 +135,37 @@ def odoo_run(env, path, db, *args, log):
     )
 
 
+def install_runs(env, path, db, module, repeat, template=None, label=None):
+    """Seconds of ``repeat`` installs of ``module``, and of the idle start-up
+    after each, in fresh databases (copies of ``template`` when given).
+
+    The first database, ``db``, is kept; the others are dropped.
+    """
+    times, idle = [], []
+    for index in range(repeat):
+        name = db if index == 0 else f"{db}_{index}"
+        dev.drop_db(env, name)
+        template_args = ["-T", template] if template else []
+        subprocess.run(["createdb", *template_args, name], env=env, check=True)
+        dev.say(f"installing {label or module} in {name} ({index + 1}/{repeat})")
+        times.append(
+            timed(
+                odoo_run,
+                env,
+                path,
+                name,
+                "-i",
+                module,
+                "--without-demo=all",
+                log=f"bench-install-{module}.log",
+            )
+        )
+        idle.append(timed(odoo_run, env, path, name, log="bench-idle.log"))
+        if index:
+            dev.drop_db(env, name)
+    return times, idle
+
+
 def measure_installs(env, path, repeat):
     """Install crm alone, then crm_gdpr over it; also the idle start-up time.
 
@@ -143,47 +174,18 @@ def measure_installs(env, path, repeat):
     not the cost of the install.
     """
     crm_db, main_db = f"{DB_PREFIX}_crm", DB_PREFIX
-    crm_times, crm_idle, gdpr_times, gdpr_idle = [], [], [], []
-    for index in range(repeat):
-        name = crm_db if index == 0 else f"{crm_db}_{index}"
-        dev.drop_db(env, name)
-        subprocess.run(["createdb", name], env=env, check=True)
-        dev.say(f"installing crm alone in {name} ({index + 1}/{repeat})")
-        crm_times.append(
-            timed(
-                odoo_run,
-                env,
-                path,
-                name,
-                "-i",
-                "crm",
-                "--without-demo=all",
-                log="bench-install-crm.log",
-            )
-        )
-        crm_idle.append(timed(odoo_run, env, path, name, log="bench-idle.log"))
-        if index:
-            dev.drop_db(env, name)
-    for index in range(repeat):
-        name = main_db if index == 0 else f"{main_db}_{index}"
-        dev.drop_db(env, name)
-        subprocess.run(["createdb", "-T", crm_db, name], env=env, check=True)
-        dev.say(f"installing crm_gdpr over crm in {name} ({index + 1}/{repeat})")
-        gdpr_times.append(
-            timed(
-                odoo_run,
-                env,
-                path,
-                name,
-                "-i",
-                dev.MODULE,
-                "--without-demo=all",
-                log="bench-install-crm_gdpr.log",
-            )
-        )
-        gdpr_idle.append(timed(odoo_run, env, path, name, log="bench-idle.log"))
-        if index:
-            dev.drop_db(env, name)
+    crm_times, crm_idle = install_runs(
+        env, path, crm_db, "crm", repeat, label="crm alone"
+    )
+    gdpr_times, gdpr_idle = install_runs(
+        env,
+        path,
+        main_db,
+        dev.MODULE,
+        repeat,
+        template=crm_db,
+        label=f"{dev.MODULE} over crm",
+    )
     dev.drop_db(env, crm_db)
     crm_net = min(crm_times) - min(crm_idle)
     gdpr_net = min(gdpr_times) - min(gdpr_idle)

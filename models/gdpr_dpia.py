@@ -19,11 +19,8 @@ TEXT_FIELDS = (
     "consultation_outcome",
 )
 LEVEL_ORDER = {"low": 1, "medium": 2, "high": 3}
-# The fields of an impact assessment that the evidence log records (texts
-# hashed); all but the review date are locked once it is decided.
-EVIDENCE_FIELDS = (
-    "company_id",
-    "state",
+# The fields of an impact assessment locked once it is decided.
+LOCKED_FIELDS = (
     "activity_id",
     "previous_id",
     "systematic_description",
@@ -40,8 +37,10 @@ EVIDENCE_FIELDS = (
     "date_consultation",
     "consultation_reference",
     "consultation_outcome",
-    "date_review",
 )
+# The fields of an impact assessment that the evidence log records (texts
+# hashed): the locked ones, its company, state and review date.
+EVIDENCE_FIELDS = ("company_id", "state", *LOCKED_FIELDS, "date_review")
 
 
 class GdprDpia(models.Model):
@@ -60,24 +59,7 @@ class GdprDpia(models.Model):
     # Evidence once decided (SPEC section 7, see gdpr.evidence.mixin)
     _gdpr_identifier_field = "name"
     _gdpr_identifier_sequence = "gdpr.dpia"
-    _gdpr_locked_fields = (
-        "activity_id",
-        "previous_id",
-        "systematic_description",
-        "necessity_proportionality",
-        "data_subjects_views",
-        "action_plan",
-        "dpo_id",
-        "dpo_advice",
-        "date_dpo_advice",
-        "decision",
-        "date_decision",
-        "decision_by_id",
-        "decision_reason",
-        "date_consultation",
-        "consultation_reference",
-        "consultation_outcome",
-    )
+    _gdpr_locked_fields = LOCKED_FIELDS
     # Computed: never written by a client (the approval checks the real
     # values); the company follows the activity. The decider is the user
     # who decides (see write).

@@ -30,6 +30,15 @@ CLAUSE_FIELDS = (
     "clause_g_deletion_return",
     "clause_h_audits",
 )
+# The texts of the contract (Art. 28(3) first sentence and (c)).
+CONTRACT_TEXT_FIELDS = (
+    "subject",
+    "duration",
+    "nature_purpose",
+    "data_categories",
+    "data_subject_categories",
+    "security_measures",
+)
 # The fields of an agreement that the evidence log records (texts hashed).
 EVIDENCE_FIELDS = (
     "company_id",
@@ -39,12 +48,7 @@ EVIDENCE_FIELDS = (
     "date_end",
     "date_terminated",
     "termination_reason",
-    "subject",
-    "duration",
-    "nature_purpose",
-    "data_categories",
-    "data_subject_categories",
-    "security_measures",
+    *CONTRACT_TEXT_FIELDS,
     "subprocessing_authorisation",
     "document_name",
     "processing_activity_ids",
@@ -65,16 +69,7 @@ TERMINATION_FIELDS = ("date_terminated", "termination_reason")
 _TERMINATING = contextvars.ContextVar(
     "crm_gdpr_agreement_terminating", default=frozenset()
 )
-TEXT_FIELDS = (
-    "subject",
-    "duration",
-    "nature_purpose",
-    "data_categories",
-    "data_subject_categories",
-    "security_measures",
-    "termination_reason",
-    "notes",
-)
+TEXT_FIELDS = (*CONTRACT_TEXT_FIELDS, "termination_reason", "notes")
 
 
 class GdprProcessorAgreement(models.Model):

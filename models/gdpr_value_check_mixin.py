@@ -188,15 +188,7 @@ class GdprValueCheckMixin(models.AbstractModel):
             )
         limit = self._gdpr_text_limit(field) if valid and value else None
         if limit and isinstance(value, str) and len(value) > limit:
-            raise ValidationError(
-                self.env._(
-                    "“%(field)s” is too long: %(length)s characters, at most "
-                    "%(limit)s.",
-                    field=field._description_string(self.env),
-                    length=len(value),
-                    limit=limit,
-                )
-            )
+            self._gdpr_raise_too_long(field, value, limit)
         if not valid:
             raise ValidationError(
                 self.env._(
@@ -242,6 +234,19 @@ class GdprValueCheckMixin(models.AbstractModel):
         """The longest text ``field`` accepts, in characters."""
         return self._gdpr_text_limits.get(field.name) or TEXT_LIMITS.get(field.type)
 
+    @api.model
+    def _gdpr_raise_too_long(self, field, value, limit):
+        """Raise the error for ``value``, longer than ``limit`` characters,
+        written to ``field``."""
+        raise ValidationError(
+            self.env._(
+                "“%(field)s” is too long: %(length)s characters, at most %(limit)s.",
+                field=field._description_string(self.env),
+                length=len(value),
+                limit=limit,
+            )
+        )
+
     def _gdpr_check_translation_values(self, field_name, langs):
         """Refuse translations of ``field_name`` longer than its write allows.
 
@@ -265,15 +270,7 @@ class GdprValueCheckMixin(models.AbstractModel):
                     # The caller's savepoint rolls the translation back: the
                     # cache must not keep it either.
                     self.invalidate_recordset([field_name])
-                    raise ValidationError(
-                        self.env._(
-                            "“%(field)s” is too long: %(length)s characters, at "
-                            "most %(limit)s.",
-                            field=field._description_string(self.env),
-                            length=len(value),
-                            limit=limit,
-                        )
-                    )
+                    self._gdpr_raise_too_long(field, value, limit)
 
     # ------------------------------------------------------------------
     # Checks some models add

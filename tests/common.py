@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from lxml import html
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 
 
@@ -220,7 +220,95 @@ class GdprConsentCommon(GdprCommon):
         return cls.env["gdpr.consent"].create(cls._consent_vals(**vals))
 
 
-class GdprEvidenceCommon(GdprConsentCommon):
+class Killed(Exception):
+    """A worker killed in the middle of a batch: its transaction is lost."""
+
+
+class GdprBulkJobCommon(GdprConsentCommon):
+    """Background jobs above a threshold of 50 items, run as Odoo's cron does.
+
+    Subclasses set ``crm_gdpr.bulk_job_batch_size``.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("crm_gdpr.bulk_job_threshold", "50")
+        cls.Job = cls.env["gdpr.bulk.job"]
+
+    def _partners(self, count, prefix="Giver"):
+        return self.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {i}", "email": f"{prefix.lower()}{i}@example.com"}
+                for i in range(count)
+            ]
+        )
+
+    def _run(self, max_batches=100):
+        """Run the job runner as Odoo's cron does, one batch per call."""
+        for _i in range(max_batches):
+            if not self.Job.search([("state", "in", ("queued", "running"))]):
+                return
+            self.Job._cron_gdpr_process_jobs()
+
+    def _consent_events(self, consents, event_type):
+        return self.env["gdpr.evidence.event"].search(
+            [
+                ("res_model", "=", "gdpr.consent"),
+                ("res_id", "in", consents.ids),
+                ("event_type", "=", event_type),
+            ]
+        )
+
+    def _bus_messages(self, user):
+        self.env.cr.precommit.run()
+        channel = json.dumps([self.env.cr.dbname, "res.partner", user.partner_id.id])
+        return [
+            json.loads(bus.message)
+            for bus in self.env["bus.bus"].sudo().search([])
+            if bus.channel.replace(" ", "") == channel.replace(" ", "")
+        ]
+
+    def _assert_job_hidden_from_other_salespeople(self, job):
+        """Neither a colleague of ``job``'s user nor a salesperson of another
+        company reads, resumes or finds it."""
+        colleague = new_test_user(
+            self.env,
+            login="gdpr_sales_colleague",
+            groups="sales_team.group_sale_salesman",
+        )
+        for user in (colleague, self.user_sales_2):
+            with self.assertRaises(AccessError):
+                job.with_user(user).read(["name", "state"])
+            with self.assertRaises(AccessError):
+                job.with_user(user).action_resume()
+            self.assertFalse(self.Job.with_user(user).search([("id", "=", job.id)]))
+
+
+class GdprEvidenceLogCase:
+    """Reading the evidence log and tampering with it, for the classes that
+    define ``_verify`` (verify_chain's result for the company)."""
+
+    def _events(self, records):
+        """The events of ``records``, in the order of the chain."""
+        return self.env["gdpr.evidence.event"].search(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+            order="sequence",
+        )
+
+    def _tampered(self, query):
+        """verify_chain's mismatch after ``query``, which is rolled back."""
+        self.env.flush_all()
+        self.env.cr.execute("SAVEPOINT tamper")
+        self.env.cr.execute(query)
+        result = self._verify()
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT tamper")
+        self.env.invalidate_all()
+        self.assertFalse(result["ok"], "the change went unnoticed")
+        return result["mismatch"]
+
+
+class GdprEvidenceCommon(GdprEvidenceLogCase, GdprConsentCommon):
     """A consent and a breach with their evidence log, and the roles that see it."""
 
     @classmethod
@@ -248,12 +336,6 @@ class GdprEvidenceCommon(GdprConsentCommon):
                 "date_discovered": "2026-03-02 10:00:00",
                 "nature": "Stolen laptop",
             }
-        )
-
-    def _events(self, records):
-        return self.Event.search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-            order="sequence",
         )
 
     def _verify(self, company=None):

@@ -590,30 +590,20 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
                 self.assertFalse(result["ok"], f"{fname} changed unnoticed")
                 self.assertIn(f"#{self.breach.id})", result["mismatch"])
 
-    def _tamper_events(self, query):
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT tamper")
-        self.env.cr.execute(query)
-        result = self._verify()
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT tamper")
-        self.env.invalidate_all()
-        self.assertFalse(result["ok"])
-        return result["mismatch"]
-
     def test_verify_finds_deleted_reordered_and_changed_events(self):
         consents = self.env["gdpr.consent"].create(
             [self._consent_vals() for _i in range(3)]
         )
         first, middle, last = self._events(consents)
-        message = self._tamper_events(
+        message = self._tampered(
             SQL("DELETE FROM gdpr_evidence_event WHERE id = %s", middle.id)
         )
         self.assertIn(str(middle.sequence), message)
-        message = self._tamper_events(
+        message = self._tampered(
             SQL("DELETE FROM gdpr_evidence_event WHERE id = %s", last.id)
         )
         self.assertIn("deleted", message)
-        message = self._tamper_events(
+        message = self._tampered(
             SQL(
                 "UPDATE gdpr_evidence_event SET sequence = -sequence WHERE id = %s; "
                 "UPDATE gdpr_evidence_event SET sequence = %s WHERE id = %s; "
@@ -626,7 +616,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
             )
         )
         self.assertIn(str(first.sequence), message)
-        message = self._tamper_events(
+        message = self._tampered(
             SQL(
                 "UPDATE gdpr_evidence_event SET payload = replace(payload, %s, %s) "
                 "WHERE id = %s",
@@ -636,7 +626,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
             )
         )
         self.assertIn(str(middle.sequence), message)
-        message = self._tamper_events(
+        message = self._tampered(
             SQL("UPDATE gdpr_evidence_event SET res_id = %s WHERE id = %s", 1, last.id)
         )
         self.assertIn(str(last.sequence), message)
@@ -644,7 +634,7 @@ class TestGdprEvidenceLog(GdprEvidenceCommon):
         self.assertTrue(result["ok"], result["mismatch"])
 
     def test_verify_finds_records_added_or_deleted_with_sql(self):
-        message = self._tamper_events(
+        message = self._tampered(
             SQL("DELETE FROM gdpr_consent WHERE id = %s", self._create_consent().id)
         )
         self.assertIn("no longer exists", message)

@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -8,35 +7,20 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.crm_gdpr.models.gdpr_consent import GdprConsent
 
-from .common import GdprConsentCommon
-
-
-class Killed(Exception):
-    """A worker killed in the middle of a batch: its transaction is lost."""
+from .common import GdprBulkJobCommon, Killed
 
 
 @tagged("post_install", "-at_install")
-class TestGdprBulkJob(GdprConsentCommon):
+class TestGdprBulkJob(GdprBulkJobCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Param = cls.env["ir.config_parameter"]
-        Param.set_param("crm_gdpr.bulk_job_threshold", "50")
-        Param.set_param("crm_gdpr.bulk_job_batch_size", "500")
+        cls.env["ir.config_parameter"].set_param("crm_gdpr.bulk_job_batch_size", "500")
         cls.cron = cls.env.ref("crm_gdpr.ir_cron_gdpr_bulk_job")
-        cls.Job = cls.env["gdpr.bulk.job"]
-
-    def _partners(self, count, prefix="Giver"):
-        return self.env["res.partner"].create(
-            [
-                {"name": f"{prefix} {i}", "email": f"{prefix.lower()}{i}@example.com"}
-                for i in range(count)
-            ]
-        )
 
     def _grant(self, partners, user=None):
         """The bulk grant of the marketing text to ``partners``, as ``user``."""
@@ -53,13 +37,6 @@ class TestGdprBulkJob(GdprConsentCommon):
         wizard.line_ids.to_create = True
         return wizard.action_generate()
 
-    def _run(self, max_batches=100):
-        """Run the job runner as Odoo's cron does, one batch per call."""
-        for _i in range(max_batches):
-            if not self.Job.search([("state", "in", ("queued", "running"))]):
-                return
-            self.Job._cron_gdpr_process_jobs()
-
     def _consents_of(self, partners):
         return (
             self.env["gdpr.consent"]
@@ -67,28 +44,10 @@ class TestGdprBulkJob(GdprConsentCommon):
             .search([("partner_id", "in", partners.ids)])
         )
 
-    def _events(self, consents, event_type):
-        return self.env["gdpr.evidence.event"].search(
-            [
-                ("res_model", "=", "gdpr.consent"),
-                ("res_id", "in", consents.ids),
-                ("event_type", "=", event_type),
-            ]
-        )
-
     def _assert_chain_intact(self):
         Event = self.env["gdpr.evidence.event"].with_user(self.user_officer)
         for result in Event.verify_chain(self.company):
             self.assertTrue(result["ok"], result["mismatch"])
-
-    def _bus_messages(self, user):
-        self.env.cr.precommit.run()
-        channel = json.dumps([self.env.cr.dbname, "res.partner", user.partner_id.id])
-        return [
-            json.loads(bus.message)
-            for bus in self.env["bus.bus"].sudo().search([])
-            if bus.channel.replace(" ", "") == channel.replace(" ", "")
-        ]
 
     # ------------------------------------------------------------------
     def test_below_threshold_grant_runs_at_once(self):
@@ -163,7 +122,7 @@ class TestGdprBulkJob(GdprConsentCommon):
         self.assertEqual(len(consents), 2000, "each consent exactly once")
         self.assertEqual(consents.partner_id, partners)
         self.assertEqual(set(consents.mapped("create_uid")), {self.user_sales})
-        events = self._events(consents, "consent_given")
+        events = self._consent_events(consents, "consent_given")
         self.assertEqual(len(events), 2000)
         self.assertEqual(set(events.mapped("res_id")), set(consents.ids))
         self.assertEqual((job.processed_count, job.skipped_count), (2000, 1))
@@ -233,7 +192,7 @@ class TestGdprBulkJob(GdprConsentCommon):
         self.assertEqual(job.state, "done")
         self.assertFalse(consents.filtered("active"))
         self.assertEqual(consents.withdrawal_reason_id, self.reason_mistake)
-        events = self._events(consents, "consent_withdrawn")
+        events = self._consent_events(consents, "consent_withdrawn")
         self.assertEqual(len(events), 120, "each consent withdrawn once")
         self.assertEqual(set(events.mapped("res_id")), set(consents.ids))
         self.assertEqual(job.processed_count, 120)
@@ -303,17 +262,7 @@ class TestGdprBulkJob(GdprConsentCommon):
 
     def test_jobs_are_read_by_their_user_and_officers_only(self):
         job = self.Job.browse(self._grant(self._partners(60))["res_id"])
-        colleague = new_test_user(
-            self.env,
-            login="gdpr_sales_colleague",
-            groups="sales_team.group_sale_salesman",
-        )
-        for user in (colleague, self.user_sales_2):
-            with self.assertRaises(AccessError):
-                job.with_user(user).read(["name", "state"])
-            with self.assertRaises(AccessError):
-                job.with_user(user).action_resume()
-            self.assertFalse(self.Job.with_user(user).search([("id", "=", job.id)]))
+        self._assert_job_hidden_from_other_salespeople(job)
         with self.assertRaises(AccessError):
             job.with_user(self.user_sales).write({"cursor": 60})
         with self.assertRaises(AccessError):
@@ -345,5 +294,5 @@ class TestGdprBulkJob(GdprConsentCommon):
         self.assertEqual(job.state, "done")
         self.assertEqual(len(consents.filtered("is_anonymized")), 60)
         self.assertTrue(all(consents.mapped("retention_expired")))
-        self.assertEqual(len(self._events(consents, "consent_anonymized")), 60)
+        self.assertEqual(len(self._consent_events(consents, "consent_anonymized")), 60)
         self._assert_chain_intact()

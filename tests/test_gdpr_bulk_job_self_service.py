@@ -2,46 +2,22 @@
 background jobs (issue 19): above the threshold they run in committed
 batches, resumable after a kill without duplicates or gaps."""
 
-import json
-
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import UserError
+from odoo.tests import tagged
 
-from .common import GdprConsentCommon
-
-
-class Killed(Exception):
-    """A worker killed in the middle of a batch: its transaction is lost."""
+from .common import GdprBulkJobCommon, Killed
 
 
 @tagged("post_install", "-at_install")
-class TestGdprBulkJobSelfService(GdprConsentCommon):
+class TestGdprBulkJobSelfService(GdprBulkJobCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Param = cls.env["ir.config_parameter"]
-        Param.set_param("crm_gdpr.bulk_job_threshold", "50")
-        Param.set_param("crm_gdpr.bulk_job_batch_size", "50")
-        cls.Job = cls.env["gdpr.bulk.job"]
+        cls.env["ir.config_parameter"].set_param("crm_gdpr.bulk_job_batch_size", "50")
         cls.reason_unsubscribe = cls.env.ref(
             "crm_gdpr.gdpr_withdrawal_reason_unsubscribe"
         )
-
-    def _partners(self, count, prefix="asked"):
-        return self.env["res.partner"].create(
-            [
-                {"name": f"{prefix} {i}", "email": f"{prefix}{i}@example.com"}
-                for i in range(count)
-            ]
-        )
-
-    def _run(self, max_batches=100):
-        """Run the job runner as Odoo's cron does, one batch per call."""
-        for _i in range(max_batches):
-            if not self.Job.search([("state", "in", ("queued", "running"))]):
-                return
-            self.Job._cron_gdpr_process_jobs()
 
     def _run_killed_batch(self):
         """A batch whose worker is killed after its work: nothing commits."""
@@ -107,22 +83,13 @@ class TestGdprBulkJobSelfService(GdprConsentCommon):
         )
 
     def _withdrawals(self, consents):
-        return self.env["gdpr.evidence.event"].search(
-            [
-                ("res_model", "=", "gdpr.consent"),
-                ("res_id", "in", consents.ids),
-                ("event_type", "=", "consent_withdrawn"),
-            ]
-        )
+        return self._consent_events(consents, "consent_withdrawn")
 
     def _notifications(self, user):
-        self.env.cr.precommit.run()
-        channel = json.dumps([self.env.cr.dbname, "res.partner", user.partner_id.id])
         return [
-            json.loads(bus.message)
-            for bus in self.env["bus.bus"].sudo().search([])
-            if bus.channel.replace(" ", "") == channel.replace(" ", "")
-            and json.loads(bus.message)["type"] == "simple_notification"
+            message
+            for message in self._bus_messages(user)
+            if message["type"] == "simple_notification"
         ]
 
     # ------------------------------------------------------------------
@@ -221,15 +188,7 @@ class TestGdprBulkJobSelfService(GdprConsentCommon):
     def test_request_job_is_read_by_its_user_and_officers_only(self):
         action = self._ask(self._partners(26))
         job = self.Job.browse(action["params"]["next"]["res_id"])
-        colleague = new_test_user(
-            self.env,
-            login="gdpr_sales_colleague",
-            groups="sales_team.group_sale_salesman",
-        )
-        for user in (colleague, self.user_sales_2):
-            with self.assertRaises(AccessError):
-                job.with_user(user).read(["name", "state"])
-            self.assertFalse(self.Job.with_user(user).search([("id", "=", job.id)]))
+        self._assert_job_hidden_from_other_salespeople(job)
         self.assertEqual(job.with_user(self.user_sales).state, "queued")
         self.assertEqual(job.with_user(self.user_officer).user_id, self.user_sales)
 

@@ -11,43 +11,30 @@ from odoo.modules.module import get_module_path
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from .common import GdprAgreementCommon, GdprDpiaCommon, pdf_text
+from .common import (
+    GdprAgreementCommon,
+    GdprDpiaCommon,
+    GdprEvidenceLogCase,
+    pdf_text,
+)
 
 
 def sha256(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class GdprProcessorEvidenceCommon(GdprAgreementCommon):
+class GdprProcessorEvidenceCommon(
+    GdprEvidenceLogCase, GdprAgreementCommon, GdprDpiaCommon
+):
     """Agreements in force and decided impact assessments in the evidence log."""
 
+    # GdprAgreementCommon's _create comes first in the MRO.
     _create_dpia = GdprDpiaCommon._create
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.Event = cls.env["gdpr.evidence.event"]
-        cls.register = cls.env["gdpr.processing.register"].create(
-            {"title": "Customer data"}
-        )
-        cls.activity = cls.env["gdpr.processing.activity"].create(
-            {
-                "register_id": cls.register.id,
-                "name": "Lead scoring",
-                "purpose": "Ranking leads",
-                "legal_basis": "f",
-                "automated_decision": True,
-                "automated_decision_logic": "A score from the contacts.",
-            }
-        )
-        cls.dpo = cls.env["res.partner"].create({"name": "Anna Inspektor"})
-        cls.Dpia = cls.env["gdpr.dpia"].with_user(cls.user_officer)
-
-    def _events(self, records):
-        return self.Event.search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-            order="sequence",
-        )
 
     def _verify(self):
         self.env.flush_all()
@@ -58,17 +45,6 @@ class GdprProcessorEvidenceCommon(GdprAgreementCommon):
     def _assert_intact(self):
         result = self._verify()
         self.assertTrue(result["ok"], result["mismatch"])
-
-    def _tampered(self, query):
-        """verify_chain's result after ``query``, which is rolled back."""
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT tamper")
-        self.env.cr.execute(query)
-        result = self._verify()
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT tamper")
-        self.env.invalidate_all()
-        self.assertFalse(result["ok"], "the change went unnoticed")
-        return result["mismatch"]
 
 
 @tagged("post_install", "-at_install")

@@ -21,11 +21,10 @@ class TestGdprErasure(GdprConsentCommon):
             }
         )
         cls.consent = cls.env["gdpr.consent"].create(
-            cls._class_consent_vals(cls, lead_id=cls.lead.id)
+            cls._consent_vals(lead_id=cls.lead.id)
         )
         cls.consent_withdrawn = cls.env["gdpr.consent"].create(
-            cls._class_consent_vals(
-                cls,
+            cls._consent_vals(
                 category_id=cls.category_post.id,
                 text_id=cls.text_post.id,
                 address_id=cls.partner_address.id,
@@ -34,17 +33,8 @@ class TestGdprErasure(GdprConsentCommon):
         )
         cls.consent_withdrawn.action_withdraw(reason=cls.reason_request)
         cls.other_consent = cls.env["gdpr.consent"].create(
-            cls._class_consent_vals(cls, partner_id=cls.other_partner.id)
+            cls._consent_vals(partner_id=cls.other_partner.id)
         )
-
-    @staticmethod
-    def _class_consent_vals(cls, **vals):
-        return {
-            "partner_id": cls.partner.id,
-            "category_id": cls.category_marketing.id,
-            "text_id": cls.text_marketing.id,
-            **vals,
-        }
 
     def _lookup(self, user=None):
         Wizard = self.env["privacy.lookup.wizard"]
