@@ -1,6 +1,8 @@
 """Bench part "pdf": printing the processing register and breaches (row 6).
 
 The register of 200 processing activities and 50 breaches in one print,
+the largest processor agreement and the largest DPIA (every text at its
+limit, see :func:`measure_largest`),
 rendered by the real wkhtmltopdf (assets served by a local HTTP server as a
 running Odoo would): time (QWeb part and whole), pages, peak memory of the
 Odoo process and of wkhtmltopdf, and wkhtmltopdf alone on the same HTML with
@@ -158,6 +160,140 @@ def measure(registry, sizes):
         result["register"]["activities"] = sizes["register_activities"]
         result["register"]["text_chars"] = len(ACTIVITY_TEXT) * len(texts)
         result["breaches"] = measure_breach_pdf(env, sizes["breaches"])
+        result.update(measure_largest(env))
+    return result
+
+
+# A text at the limit of the agreements' and DPIAs' texts (10,000
+# characters), and of the processing activities' (4,000).
+LARGEST_TEXT = ("Lorem ipsum dolor sit amet consectetur " * 260)[:9999]
+LARGEST_SUBPROCESSORS = 20
+LARGEST_RISKS = 20
+
+
+def measure_largest(env):
+    """The largest processor agreement and DPIA a DPO can print.
+
+    The agreement: every printed text at 9,999 characters, 20 sub-processors,
+    a transfer with 9,999 characters of details, its processing activity.
+    The DPIA as ``test_largest_dpia_keeps_every_footer...`` of
+    tests/test_gdpr_processor_reports.py builds it: 20 risks with 9,999
+    characters of measures, every text at 9,999 characters. Printed as the
+    administrator (a DPO).
+    """
+    env = env(user=env.ref("base.user_admin").id)
+    text, short = LARGEST_TEXT, LARGEST_TEXT[:4000]
+    register = env["gdpr.processing.register"].create(
+        {"title": "Largest prints", "use_company_data": True}
+    )
+    activity = env["gdpr.processing.activity"].create(
+        {
+            "register_id": register.id,
+            "name": "Lead scoring",
+            "legal_basis": "f",
+            "automated_decision": True,
+            "automated_decision_logic": short,
+            **dict.fromkeys(
+                (
+                    "purpose",
+                    "personal_data_categories",
+                    "data_subject_categories",
+                    "recipient_categories",
+                    "erasure_deadlines",
+                ),
+                short,
+            ),
+        }
+    )
+    dpo = env["res.partner"].create({"name": "Benchmark DPO"})
+    dpia_texts = (
+        "systematic_description",
+        "necessity_proportionality",
+        "data_subjects_views",
+        "action_plan",
+        "dpo_advice",
+        "decision_reason",
+    )
+    dpias = env["gdpr.dpia"].create(
+        [
+            {
+                "activity_id": activity.id,
+                "risk_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Risk {number}",
+                            "likelihood": "3",
+                            "severity": "3",
+                            "residual_likelihood": "2",
+                            "residual_severity": "2",
+                            "measures": text,
+                        },
+                    )
+                    for number in range(risks)
+                ],
+                "dpo_id": dpo.id,
+                "date_dpo_advice": "2026-04-10",
+                "decision": "approved",
+                "date_review": "2027-04-01",
+                **dict.fromkeys(dpia_texts, text),
+            }
+            for risks in (1, LARGEST_RISKS)
+        ]
+    )
+    us = env.ref("base.us")
+    basis = env.ref("crm_gdpr.gdpr_transfer_basis_art46_2c")
+    processor = env["res.partner"].create({"name": "CloudHost", "is_company": True})
+    subprocessors = env["res.partner"].create(
+        [
+            {"name": f"Sub-processor {number}", "is_company": True}
+            for number in range(LARGEST_SUBPROCESSORS)
+        ]
+    )
+    agreement_texts = (
+        "subject",
+        "duration",
+        "nature_purpose",
+        "data_categories",
+        "data_subject_categories",
+        "security_measures",
+    )
+    agreements = env["gdpr.processor.agreement"].create(
+        [
+            {
+                "processor_id": processor.id,
+                "date_signed": "2026-03-01",
+                "subprocessing_authorisation": "general",
+                "subprocessor_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "partner_id": sub.id,
+                            "service": "Backups",
+                            "country_id": us.id,
+                        },
+                    )
+                    for sub in subs
+                ],
+                "transfer_ids": [
+                    (0, 0, {"country_id": us.id, "basis_id": basis.id, "details": text})
+                ],
+                "processing_activity_ids": [(6, 0, activity.ids)],
+                **dict.fromkeys(agreement_texts, text),
+            }
+            for subs in (subprocessors[:1], subprocessors)
+        ]
+    )
+    env.flush_all()
+    result = {}
+    for key, ref, (warm, largest) in (
+        ("agreement", "crm_gdpr.gdpr_processor_agreement_report", agreements),
+        ("dpia", "crm_gdpr.gdpr_dpia_report", dpias),
+    ):
+        render(env, ref, warm)
+        result[key] = render(env, ref, largest)
     return result
 
 
@@ -230,3 +366,24 @@ def rows(res, row, ok):
             f"peak {breach['peak_rss_mb']:.0f} MB / peak "
             f"{breach['wkhtmltopdf_peak_mb']:.0f} MB",
         )
+    for key, label in (
+        (
+            "agreement",
+            f"Largest processor agreement PDF ({LARGEST_SUBPROCESSORS} "
+            "sub-processors, every text at 9,999 characters)",
+        ),
+        (
+            "dpia",
+            f"Largest DPIA PDF ({LARGEST_RISKS} risks, every text at 9,999 characters)",
+        ),
+    ):
+        fig = pdf.get(key)
+        if fig:
+            row(
+                f"6. {label}",
+                f"{fig['seconds']:.2f} s ({fig['qweb_seconds']:.2f} s QWeb), "
+                f"{fig['pages']} pages, wkhtmltopdf peak "
+                f"{fig['wkhtmltopdf_peak_mb']:.0f} MB",
+                "< 10 s",
+                ok(fig["seconds"] < 10),
+            )
