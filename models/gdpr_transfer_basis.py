@@ -1,5 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
+
+# The wording of a basis, printed on the agreements that rest on it.
+WORDING_FIELDS = ("name", "legal_reference", "description")
 
 
 class GdprTransferBasis(models.Model):
@@ -38,3 +42,47 @@ class GdprTransferBasis(models.Model):
             )
             domain = expression.OR([domain, [("id", "in", english)]])
         return domain
+
+    def write(self, vals):
+        if any(
+            fname in vals and self._gdpr_value_changes(self._fields[fname], vals[fname])
+            for fname in WORDING_FIELDS
+        ):
+            self._gdpr_check_wording_unused()
+        return super().write(vals)
+
+    def _update_field_translations(self, field_name, translations, digest=None, **kw):
+        if field_name in WORDING_FIELDS:
+            self._gdpr_check_wording_unused()
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, **kw
+        )
+
+    def _gdpr_check_wording_unused(self):
+        """Refuse rewording a basis that an agreement which was in force
+        rests on: the agreement is evidence and would then show another
+        Chapter V safeguard. A new entry is created instead (and the old one
+        archived)."""
+        # sudo: agreements of every company rest on a shared basis; only
+        # whether one does is read, and the message names the basis only.
+        used = (
+            self.env["gdpr.processor.transfer"]
+            .sudo()
+            .search(
+                [
+                    ("basis_id", "in", self.ids),
+                    ("agreement_id.state", "in", ("in_force", "expired", "terminated")),
+                ],
+                limit=1,
+            )
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Transfer basis “%s” is the basis of a processor agreement "
+                    "that was in force: its wording is part of that evidence and "
+                    "does not change. Create a new basis (and archive this one) "
+                    "instead.",
+                    used.basis_id.with_env(self.env).display_name,
+                )
+            )
