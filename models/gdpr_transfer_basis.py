@@ -44,12 +44,25 @@ class GdprTransferBasis(models.Model):
         return domain
 
     def write(self, vals):
-        if any(
-            fname in vals and self._gdpr_value_changes(self._fields[fname], vals[fname])
-            for fname in WORDING_FIELDS
-        ):
-            self._gdpr_check_wording_unused()
+        reworded = self.filtered(
+            lambda basis: any(
+                fname in vals
+                and basis._gdpr_value_changes(basis._fields[fname], vals[fname])
+                and not basis._gdpr_untranslated(fname)
+                for fname in WORDING_FIELDS
+            )
+        )
+        reworded._gdpr_check_wording_unused()
         return super().write(vals)
+
+    def _gdpr_untranslated(self, fname):
+        """Whether ``fname`` has no translation yet in the user's language
+        (it shows the English wording): giving one is no rewording."""
+        self.ensure_one()
+        lang = self.env.lang or "en_US"
+        return lang != "en_US" and (
+            self[fname] == self.with_context(lang="en_US")[fname]
+        )
 
     def _update_field_translations(self, field_name, translations, digest=None, **kw):
         if field_name in WORDING_FIELDS:
@@ -63,6 +76,8 @@ class GdprTransferBasis(models.Model):
         rests on: the agreement is evidence and would then show another
         Chapter V safeguard. A new entry is created instead (and the old one
         archived)."""
+        if not self:
+            return
         # sudo: agreements of every company rest on a shared basis; only
         # whether one does is read, and the message names the basis only.
         used = (

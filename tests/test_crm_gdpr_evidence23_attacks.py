@@ -291,6 +291,11 @@ class TestEvidence23Attacks(GdprAgreementCommon):
             basis.write({"name": "Adequacy decision"})
         with self.assertRaisesRegex(UserError, "does not change"):
             basis.update_field_translations("name", {"pl_PL": "Decyzja"})
+        # A missing translation may be given; once given it is wording too.
+        self.env["res.lang"]._activate_lang("pl_PL")
+        basis.with_context(lang="pl_PL").write({"name": "Podstawa RT"})
+        with self.assertRaisesRegex(UserError, "nie ulega zmianie"):
+            basis.with_context(lang="pl_PL").write({"name": "Decyzja"})
         basis.write({"name": "Renamed while unused", "sequence": 5})
         basis.write({"active": False})
         self.assertEqual(basis.name, "Renamed while unused")
