@@ -1,3 +1,4 @@
+import contextvars
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -5,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..utils import record_id
-from .gdpr_dpia_risk import LEVELS
+from .gdpr_dpia_risk import LEVELS, risk_level
 
 # The responsible person's reminder falls due this long before the review.
 REMINDER_ADVANCE = timedelta(days=14)
@@ -18,6 +19,9 @@ TEXT_FIELDS = (
     "decision_reason",
     "consultation_outcome",
 )
+# Set while action_review creates the review: previous_id is the server's
+# (a ContextVar, not a context key, which an RPC client could send).
+_REVIEWING = contextvars.ContextVar("crm_gdpr_dpia_reviewing", default=False)
 LEVEL_ORDER = {"low": 1, "medium": 2, "high": 3}
 # The fields of an impact assessment locked once it is decided.
 LOCKED_FIELDS = (
@@ -208,6 +212,7 @@ class GdprDpia(models.Model):
         string="Reviews Assessment",
         readonly=True,
         copy=False,
+        check_company=True,
         tracking=True,
         index="btree_not_null",
         help="The decided assessment this one reviews.",
@@ -235,6 +240,23 @@ class GdprDpia(models.Model):
                 dpia.risk_ids.mapped("residual_level")
             )
             dpia.prior_consultation_required = dpia.residual_risk_level == "high"
+
+    @api.constrains("previous_id", "activity_id")
+    def _check_previous(self):
+        for dpia in self.filtered("previous_id"):
+            previous = dpia.previous_id
+            if (
+                previous.activity_id != dpia.activity_id
+                or previous.state != "decided"
+                or previous == dpia
+            ):
+                raise ValidationError(
+                    _(
+                        "Impact assessment %s reviews a decided assessment of "
+                        "the same processing activity.",
+                        dpia.name,
+                    )
+                )
 
     @api.model
     def _max_level(self, levels):
@@ -438,6 +460,8 @@ class GdprDpia(models.Model):
         # The model's access first: its error, not one about what the
         # values name.
         self.browse().check_access("create")
+        # The values' types first: the checks below read them.
+        vals_list = self._gdpr_check_values(vals_list)
         for vals in vals_list:
             # Before the company check, which names the records it refuses.
             self._gdpr_check_readable_values(
@@ -449,13 +473,25 @@ class GdprDpia(models.Model):
                 raise UserError(
                     _("An impact assessment is registered as a draft, then decided.")
                 )
+            if (
+                vals.get("previous_id") or self.env.context.get("default_previous_id")
+            ) and not _REVIEWING.get():
+                self._gdpr_raise_not_writable("previous_id")
         return super().create(vals_list)
 
     def write(self, vals):
+        # The values' types first: the checks below read them.
+        vals = self._gdpr_check_values([vals])[0]
         self._gdpr_check_company_move(vals)
         self._gdpr_check_readable_values(
             [vals], self._gdpr_company_checked_fields(vals)
         )
+        if (
+            "previous_id" in vals
+            and not self.env.su
+            and self._gdpr_changes("previous_id", vals["previous_id"])
+        ):
+            self._gdpr_raise_not_writable("previous_id")
         if "date_review" in vals and not vals["date_review"]:
             decided = self.filtered(lambda d: d.state == "decided" and d.date_review)
             if decided:
@@ -534,6 +570,41 @@ class GdprDpia(models.Model):
     def _gdpr_evidence_trigger_fields(self):
         return ["name", "risk_ids", *EVIDENCE_FIELDS]
 
+    def _gdpr_evidence_derived_mismatches(self):
+        """The risk levels and the Art. 36 finding printed on the report are
+        stored: compare them (and each risk's scores and company) with a
+        recomputation from the logged likelihoods and severities."""
+        mismatches = {}
+        for dpia in self:
+            wrong = []
+            levels, residual_levels = [], []
+            for risk in dpia.risk_ids:
+                score = int(risk.likelihood or 0) * int(risk.severity or 0)
+                residual = int(risk.residual_likelihood or 0) * int(
+                    risk.residual_severity or 0
+                )
+                levels.append(risk_level(score))
+                residual_levels.append(risk_level(residual))
+                if (
+                    risk.score != score
+                    or risk.level != risk_level(score)
+                    or risk.residual_score != residual
+                    or risk.residual_level != risk_level(residual)
+                ):
+                    wrong.append("risks")
+                if risk.company_id != dpia.company_id:
+                    wrong.append("risks.company_id")
+            residual_level = self._max_level(residual_levels)
+            if dpia.risk_level != self._max_level(levels):
+                wrong.append("risk_level")
+            if dpia.residual_risk_level != residual_level:
+                wrong.append("residual_risk_level")
+            if dpia.prior_consultation_required != (residual_level == "high"):
+                wrong.append("prior_consultation_required")
+            if wrong:
+                mismatches[dpia.id] = sorted(set(wrong))
+        return mismatches
+
     @api.model
     def _gdpr_evidence_immutable_keys(self):
         """Once decided, only the review date moves."""
@@ -606,7 +677,11 @@ class GdprDpia(models.Model):
             raise UserError(
                 _("Impact assessment %s is not decided: edit it instead.", self.name)
             )
-        review = self.create(self._get_review_values())
+        token = _REVIEWING.set(True)
+        try:
+            review = self.create(self._get_review_values())
+        finally:
+            _REVIEWING.reset(token)
         self.message_post(
             body=_("Review started in impact assessment %s.", review.name),
             subtype_xmlid="mail.mt_note",

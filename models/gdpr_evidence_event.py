@@ -629,6 +629,7 @@ class GdprEvidenceEvent(models.Model):
             for start in range(0, len(ids), VERIFY_CHUNK):
                 records = Model.browse(ids[start : start + VERIFY_CHUNK])
                 values = records._gdpr_evidence_values()
+                derived = records._gdpr_evidence_derived_mismatches()
                 for record in records:
                     key = (model_name, record.id)
                     seen.add(key)
@@ -668,9 +669,42 @@ class GdprEvidenceEvent(models.Model):
                                 fields=", ".join(fnames),
                             )
                         ]
+                    if derived.get(record.id):
+                        return [
+                            _(
+                                "%(record)s (%(model)s #%(id)s): %(fields)s "
+                                "differ from what its logged evidence gives: "
+                                "they were changed behind the application's "
+                                "back.",
+                                record=record.display_name,
+                                model=model_name,
+                                id=record.id,
+                                fields=", ".join(derived[record.id]),
+                            )
+                        ]
                 records.invalidate_recordset()
         for model_name, res_id in sorted(set(latest) - seen):
             if model_name in self.env:
+                # sudo: only whether the record still exists elsewhere, for
+                # the wording; the message names its company's id only.
+                moved = (
+                    self.env[model_name]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .browse(res_id)
+                    .exists()
+                )
+                if moved and moved.company_id != company:
+                    return [
+                        _(
+                            "%(model)s #%(id)s of event %(seq)s was moved to "
+                            "company #%(company)s behind the application's back.",
+                            model=model_name,
+                            id=res_id,
+                            seq=latest[model_name, res_id][0],
+                            company=moved.company_id.id,
+                        )
+                    ]
                 return [
                     _(
                         "%(model)s #%(id)s of event %(seq)s no longer exists: it "

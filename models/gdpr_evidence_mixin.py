@@ -373,6 +373,14 @@ class GdprEvidenceMixin(models.AbstractModel):
         """
         return {record.id: {} for record in self}
 
+    def _gdpr_evidence_derived_mismatches(self):
+        """Return ``{id: [field, ...]}``: stored values of each record that
+        are derived from its evidence (computed levels, a line's company)
+        and differ from a recomputation from it. ``verify_chain`` reports
+        them: printed values are evidence too. Override in a model that
+        stores such values."""
+        return {}
+
     def _gdpr_evidence_write_triggers(self, vals):
         """Whether writing ``vals`` may change :meth:`_gdpr_evidence_values`."""
         return bool(set(vals) & set(self._gdpr_evidence_trigger_fields()))

@@ -283,7 +283,25 @@ class GdprProcessingActivity(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # An activity created linked to agreements in force changes their
+        # evidence: logged as from the agreement's side.
+        agreements = self._gdpr_named_agreements(vals_list)
+        agreements._gdpr_check_activities_logged()
+        activities = super().create(vals_list)
+        agreements._gdpr_log_activities_linked()
+        return activities
+
     def write(self, vals):
+        # Agreements in force linked or unlinked here change their evidence:
+        # checked and logged as from the agreement's side.
+        agreements = self.env["gdpr.processor.agreement"]
+        if "processor_agreement_ids" in vals:
+            agreements = self.processor_agreement_ids | self._gdpr_named_agreements(
+                [vals]
+            )
+            agreements._gdpr_check_activities_logged()
         if "register_id" in vals:
             register = self.env["gdpr.processing.register"].browse(
                 vals["register_id"] if isinstance(vals["register_id"], int) else ()
@@ -291,16 +309,45 @@ class GdprProcessingActivity(models.Model):
             moved = self.filtered(lambda a: a.company_id != register.company_id)
             if register.exists() and moved:
                 moved._gdpr_check_company_kept()
-        if "processor_agreement_ids" in vals:
-            before = {activity: activity.processor_agreement_ids for activity in self}
-            res = super().write(vals)
-            for activity, agreements in before.items():
-                for agreement in agreements - activity.processor_agreement_ids:
-                    agreement._check_activities_kept(
-                        agreement.processing_activity_ids | activity
-                    )
-            return res
-        return super().write(vals)
+        before = (
+            {activity: activity.processor_agreement_ids for activity in self}
+            if "processor_agreement_ids" in vals
+            else {}
+        )
+        res = super().write(vals)
+        for activity, served in before.items():
+            for agreement in served - activity.processor_agreement_ids:
+                agreement._check_activities_kept(
+                    agreement.processing_activity_ids | activity
+                )
+        agreements._gdpr_log_activities_linked()
+        return res
+
+    @api.model
+    def _gdpr_named_agreements(self, vals_list):
+        """The existing agreements named by id in the ``processor_agreement_ids``
+        values of ``vals_list`` (ids, or commands 1, 2, 3, 4 and 6)."""
+        ids = set()
+        for vals in vals_list:
+            value = vals.get("processor_agreement_ids")
+            for command in value if isinstance(value, (list, tuple)) else ():
+                if isinstance(command, int) and not isinstance(command, bool):
+                    ids.add(command)
+                elif isinstance(command, (list, tuple)) and len(command) > 1:
+                    if command[0] in (1, 2, 3, 4) and isinstance(command[1], int):
+                        ids.add(command[1])
+                    elif (
+                        command[0] == 6
+                        and len(command) > 2
+                        and isinstance(command[2], (list, tuple))
+                    ):
+                        ids.update(
+                            rid
+                            for rid in command[2]
+                            if isinstance(rid, int) and not isinstance(rid, bool)
+                        )
+        ids = [rid for rid in ids if 0 < rid < 2**31]
+        return self.env["gdpr.processor.agreement"].browse(ids).exists()
 
     def unlink(self):
         self._gdpr_check_served()

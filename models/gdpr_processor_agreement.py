@@ -7,6 +7,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..utils import is_blank
+from .gdpr_evidence_event import canonical_json
+
 _logger = logging.getLogger(__name__)
 
 # The processor's reminder falls due this long before the end date.
@@ -484,6 +487,8 @@ class GdprProcessorAgreement(models.Model):
         # The model's access first: its error, not one about what the
         # values name.
         self.browse().check_access("create")
+        # The values' types first: the checks below read them.
+        vals_list = self._gdpr_check_values(vals_list)
         for vals in vals_list:
             # Before the company check, which names the records it refuses.
             self._gdpr_check_readable_values(
@@ -502,6 +507,8 @@ class GdprProcessorAgreement(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # The values' types first: the checks below read them.
+        vals = self._gdpr_check_values([vals])[0]
         self._gdpr_check_company_move(vals)
         self._gdpr_check_readable_values(
             [vals], self._gdpr_company_checked_fields(vals)
@@ -542,6 +549,39 @@ class GdprProcessorAgreement(models.Model):
                     name=self.display_name,
                     activity=removed[0].display_name,
                 )
+            )
+
+    def _gdpr_check_activities_logged(self):
+        """Before the activities of ``self`` change from the activity side:
+        refuse to log over evidence changed behind the application's back."""
+        agreements = self._gdpr_evidence_records()
+        if agreements:
+            self.env["gdpr.evidence.event"]._gdpr_check_logged(
+                agreements, agreements._gdpr_evidence_values()
+            )
+
+    def _gdpr_log_activities_linked(self):
+        """After the activities of ``self`` changed from the activity side:
+        log the agreements whose evidence changed (``agreement_updated``), as
+        the agreement's own write does, with a note in their chatter."""
+        agreements = self._gdpr_evidence_records()
+        if not agreements:
+            return
+        agreements.invalidate_recordset(["processing_activity_ids"])
+        Event = self.env["gdpr.evidence.event"]
+        latest = Event._gdpr_latest_evidence(agreements)
+        values = agreements._gdpr_evidence_values()
+        changed = agreements.filtered(
+            lambda a: canonical_json(values[a.id]) != canonical_json(latest.get(a.id))
+        )
+        Event._gdpr_append(changed, "agreement_updated", values=values)
+        for agreement in changed:
+            agreement.message_post(
+                body=_(
+                    "Processing activities served, changed from the activity: %s",
+                    ", ".join(agreement.processing_activity_ids.mapped("display_name")),
+                ),
+                subtype_xmlid="mail.mt_note",
             )
 
     def _check_transition(self, state):
@@ -655,6 +695,19 @@ class GdprProcessorAgreement(models.Model):
             }
             for agreement in agreements
         }
+
+    def _gdpr_evidence_derived_mismatches(self):
+        """A sub-processor or transfer line carries its agreement's company."""
+        mismatches = {}
+        for agreement in self:
+            wrong = [
+                fname
+                for fname in ("subprocessor_ids", "transfer_ids")
+                if agreement[fname].company_id - agreement.company_id
+            ]
+            if wrong:
+                mismatches[agreement.id] = [f"{fname}.company_id" for fname in wrong]
+        return mismatches
 
     def _gdpr_document_digest(self):
         """SHA-256 (hex) of the signed document as stored (base64), or None."""
@@ -813,7 +866,7 @@ class GdprProcessorAgreement(models.Model):
         evidence event each), and a note in the chatter. For the
         termination dialog; the checks of the dates are the constraints'."""
         reason = (reason or "").strip()
-        if not reason:
+        if is_blank(reason):
             raise ValidationError(_("Give the reason for the termination."))
         if not date:
             raise ValidationError(_("Give the date of the termination."))

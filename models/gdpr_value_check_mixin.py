@@ -1,3 +1,4 @@
+import binascii
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -38,6 +39,9 @@ def _x2many_ids(value):
         code = command[0]
         if isinstance(code, bool) or code not in X2MANY_COMMANDS:
             return None
+        if code in (0, 1) and (len(command) < 3 or not isinstance(command[2], dict)):
+            # The values of a line to create or update: a dict.
+            return None
         if code in (1, 2, 3, 4):
             if len(command) < 2 or not _is_id(command[1]):
                 return None
@@ -58,6 +62,17 @@ def _relational_ids(field, value):
     if field.type == "many2one":
         return [value] if isinstance(value, int) else []
     return [rid for rid in _x2many_ids(value) or [] if isinstance(rid, int)]
+
+
+def _cast_binary(value):
+    """``value`` of a binary field, or ``None``. Files come base64-encoded:
+    anything else would be stored as it is and downloaded as garbage (and
+    hashed as evidence)."""
+    if not isinstance(value, (str, bytes)):
+        return None
+    data = value.encode() if isinstance(value, str) else value
+    binascii.a2b_base64(b"".join(data.split()), strict_mode=True)
+    return value
 
 
 def _cast(field, value, model):
@@ -106,7 +121,9 @@ def _cast(field, value, model):
         return value if isinstance(value, int) and value in (0, 1) else None
     if ftype in ("char", "text", "html"):
         return value if isinstance(value, str) and "\x00" not in value else None
-    # Other types (float, monetary, binary, json...): what the ORM casts.
+    if ftype == "binary":
+        return _cast_binary(value)
+    # Other types (float, monetary, json...): what the ORM casts.
     field.convert_to_cache(value, model)
     return value
 
@@ -173,7 +190,7 @@ class GdprValueCheckMixin(models.AbstractModel):
             )
         try:
             cast = _cast(field, value, self)
-        except (TypeError, ValueError, OverflowError):
+        except (TypeError, ValueError, OverflowError, binascii.Error):
             cast = None
         valid = cast is not None or value is None
         if not valid and field.type in ("date", "datetime"):
@@ -295,7 +312,10 @@ class GdprValueCheckMixin(models.AbstractModel):
             for fname in fnames:
                 field = self._fields[fname]
                 if field.type == "many2one":
-                    if rid := record_id(vals.get(fname)):
+                    rid = record_id(vals.get(fname))
+                    # Ids of no record (negative, huge) are refused by
+                    # _gdpr_check_ids_exist with their own message.
+                    if rid and 0 < rid <= MAX_ID:
                         ids[field.comodel_name].add(rid)
                 else:
                     ids[field.comodel_name].update(

@@ -47,3 +47,4 @@ from . import test_gdpr_self_service_tour
 from . import test_gdpr_unsubscribe
 from . import test_gdpr_value_check
 from . import test_res_partner
+from . import test_crm_gdpr_evidence23_attacks

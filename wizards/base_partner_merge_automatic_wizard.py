@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -14,6 +15,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        self._gdpr_check_bound_partners(partner_ids, dst_partner)
         # sudo: the merge moves every consent of the partners, whoever may
         # read them; only those consents are touched.
         Consent = self.env["gdpr.consent"].sudo().with_context(active_test=False)
@@ -54,3 +56,43 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         self.env["gdpr.evidence.event"]._gdpr_append(moved, "consent_merged")
         return res
+
+    def _gdpr_check_bound_partners(self, partner_ids, dst_partner):
+        """Refuse merging away a partner bound by an agreement that was in
+        force (processor, sub-processor) or named by a decided impact
+        assessment (DPO). Their evidence names the partner by id: the merge
+        would rewrite it with SQL, past the evidence log, and the signed
+        contract would name another party."""
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        if dst_partner and dst_partner in partners:
+            merged = partners - dst_partner
+        else:
+            # As Odoo's _merge chooses: the last of the ordered partners stays.
+            merged = self._get_ordered_partner(partners.ids)[:-1]
+        if not merged:
+            return
+        # sudo: every agreement and assessment of every company binds the
+        # partner, whoever may read them; only whether one does is read and
+        # the message names no record the user may not see.
+        Agreement = self.env["gdpr.processor.agreement"].sudo()
+        bound = Agreement.search_count(
+            [
+                ("state", "in", ("in_force", "expired", "terminated")),
+                "|",
+                ("processor_id", "in", merged.ids),
+                ("subprocessor_ids.partner_id", "in", merged.ids),
+            ],
+            limit=1,
+        ) or self.env["gdpr.dpia"].sudo().search_count(
+            [("state", "=", "decided"), ("dpo_id", "in", merged.ids)], limit=1
+        )
+        if bound:
+            raise UserError(
+                self.env._(
+                    "A contact to be merged is a party to a processor agreement "
+                    "that was in force, or the DPO of a decided impact "
+                    "assessment: that evidence names it and does not change. "
+                    "Keep this contact as the destination of the merge, or do "
+                    "not merge it."
+                )
+            )

@@ -1,14 +1,19 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..utils import is_blank
+
 
 class GdprProcessorAgreementTerminate(models.TransientModel):
     """Terminate a processor agreement in force: the date and the reason,
     then the termination in one step (state, date, reason, chatter note and
-    evidence event)."""
+    evidence event). A dialog is its creator's, in the agreement's company
+    (record rules)."""
 
     _name = "gdpr.processor.agreement.terminate"
     _description = "GDPR Processor Agreement Termination"
+    _inherit = ["gdpr.value.check.mixin"]
+    _check_company_auto = True
 
     agreement_id = fields.Many2one(
         "gdpr.processor.agreement",
@@ -16,7 +21,11 @@ class GdprProcessorAgreementTerminate(models.TransientModel):
         required=True,
         readonly=True,
         ondelete="cascade",
+        check_company=True,
         domain="[('state', '=', 'in_force')]",
+    )
+    company_id = fields.Many2one(
+        related="agreement_id.company_id", store=True, index=True, precompute=True
     )
     date_terminated = fields.Date(
         string="Terminated On",
@@ -63,15 +72,39 @@ class GdprProcessorAgreementTerminate(models.TransientModel):
                         date=fields.Date.to_string(signed),
                     )
                 )
-            if not (wizard.termination_reason or "").strip():
+            if is_blank(wizard.termination_reason):
                 raise ValidationError(_("Give the reason for the termination."))
-            if len(wizard.termination_reason) > 10000:
-                raise ValidationError(
-                    _(
-                        "The reason for the termination is longer than %s characters.",
-                        10000,
-                    )
-                )
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        self._check_agreement_readable(defaults)
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.browse().check_access("create")
+        for vals in vals_list:
+            self._check_agreement_readable(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_agreement_readable(vals)
+        return super().write(vals)
+
+    def onchange(self, values, field_names, fields_spec):
+        # The dialog's form names its agreement: never one the user cannot
+        # read (its number and processor are computed as superuser).
+        self._check_agreement_readable(values if isinstance(values, dict) else {})
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _check_agreement_readable(self, vals):
+        self._gdpr_check_readable_values(
+            [vals],
+            ["agreement_id"],
+            message=_("You cannot terminate an agreement you cannot read."),
+        )
 
     def action_terminate(self):
         self.ensure_one()
