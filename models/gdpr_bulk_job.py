@@ -316,8 +316,9 @@ class GdprBulkJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _gdpr_batch_seconds(self):
+        # 0: one chunk per call.
         return self._gdpr_param(
-            BATCH_SECONDS_PARAM, DEFAULT_BATCH_SECONDS, 1, convert=float
+            BATCH_SECONDS_PARAM, DEFAULT_BATCH_SECONDS, 0, convert=float
         )
 
     @api.model

@@ -254,6 +254,7 @@ class TestGdprInputs23Jobs(GdprConsentCommon):
             ("crm_gdpr.bulk_job_batch_size", "abc", 500),
             ("crm_gdpr.bulk_job_batch_size", "0", 500),
             ("crm_gdpr.bulk_job_batch_seconds", "soon", 20),
+            ("crm_gdpr.bulk_job_batch_seconds", "-1", 20),
             ("crm_gdpr.bulk_job_batch_seconds", "inf", 20),
         ):
             with self.subTest(key=key, value=value):
