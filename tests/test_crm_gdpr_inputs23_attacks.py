@@ -137,6 +137,10 @@ class TestGdprInputs23Values(GdprReliabilityCommon):
             }
         )
         self.assertIn(self.country_ch, activity.transfer_ids.country_id)
+        # An attachment's raw content is bytes, not base64: taken.
+        breach.write(
+            {"attachment_ids": [Command.create({"name": "Log.txt", "raw": b"log"})]}
+        )
 
     def test_f17_onchange_names_no_record_the_user_cannot_read(self):
         """Over every GDPR model and wizard users write: an onchange asked for
