@@ -218,10 +218,37 @@ class GdprBulkJob(models.Model):
         return ("queued", "running")
 
     @api.model
+    def _gdpr_param(self, key, default, minimum, convert=int):
+        """The number in system parameter ``key``, else ``default``.
+
+        A parameter is free text: a value that is no number (``"abc"``,
+        ``"5 000"``) or below ``minimum`` is logged and the default used, as
+        Odoo reads its own numeric parameters: a bulk operation (a withdrawal
+        above all) never fails because of a configuration value.
+        """
+        # sudo: system parameters are read by the server only.
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        if not value:
+            return default
+        try:
+            number = convert(value)
+        except ValueError:
+            number = None
+        if number is None or not minimum <= number < float("inf"):
+            _logger.warning(
+                "System parameter %s: %r is not a number of at least %s; %s is used.",
+                key,
+                value,
+                minimum,
+                default,
+            )
+            return default
+        return number
+
+    @api.model
     def _gdpr_threshold(self):
         """Consents above which a bulk operation runs in the background."""
-        value = self.env["ir.config_parameter"].sudo().get_param(THRESHOLD_PARAM)
-        return int(value) if value else DEFAULT_THRESHOLD
+        return self._gdpr_param(THRESHOLD_PARAM, DEFAULT_THRESHOLD, 0)
 
     @api.model
     def _gdpr_run_or_queue(self, job_type, items, params, name, weight=1):
@@ -241,10 +268,7 @@ class GdprBulkJob(models.Model):
     @api.model
     def _gdpr_launch(self, job_type, items, params, name, weight=1):
         """Queue a job of ``job_type`` for the current user and start it."""
-        size = int(
-            self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
-            or DEFAULT_BATCH_SIZE
-        )
+        size = self._gdpr_param(BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE, 1)
         # sudo: jobs are written by the server only (users read them); the
         # job runs as the current user, in the current companies.
         job = self.sudo().create(
@@ -292,8 +316,10 @@ class GdprBulkJob(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _gdpr_batch_seconds(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SECONDS_PARAM)
-        return float(value) if value else DEFAULT_BATCH_SECONDS
+        # 0: one chunk per call.
+        return self._gdpr_param(
+            BATCH_SECONDS_PARAM, DEFAULT_BATCH_SECONDS, 0, convert=float
+        )
 
     @api.model
     def _gdpr_run_seconds(self):
@@ -582,6 +608,8 @@ class GdprBulkJob(models.Model):
     def _gdpr_finish(self):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         job = self.with_context(lang=self.user_id.lang)
+        # Failed or skipped items are the user's to notice (someone was not
+        # recorded): a warning that stays, not a passing "success".
         job._gdpr_tell_user(
             job.env._(
                 "%(name)s finished: %(processed)s processed, %(skipped)s "
@@ -591,7 +619,7 @@ class GdprBulkJob(models.Model):
                 skipped=job.skipped_count,
                 failed=job.failed_count,
             ),
-            "success",
+            "warning" if job.failed_count or job.skipped_count else "success",
         )
 
     def _gdpr_tell_user(self, message, kind):
@@ -603,7 +631,7 @@ class GdprBulkJob(models.Model):
                 "type": kind,
                 "title": self.env._("GDPR background job"),
                 "message": message,
-                "sticky": kind == "danger",
+                "sticky": kind in ("danger", "warning"),
             },
         )
 

@@ -437,10 +437,42 @@ class GdprConsentRequest(models.Model):
                     without_email[0].display_name,
                 )
             )
-        template.sudo().send_mail_batch(requests.ids)
+        for company, company_requests in requests.grouped("company_id").items():
+            template.sudo().send_mail_batch(
+                company_requests.ids,
+                email_values={"email_from": self._gdpr_email_from(company)},
+            )
         with _server_write():
             requests.write({"state": "sent", "date_sent": fields.Datetime.now()})
         return True
+
+    @api.model
+    def _gdpr_email_from(self, company):
+        """The sender of ``company``'s consent requests.
+
+        The company asks, never the employee who launched the request: the
+        company's address, else its catchall (``email_formatted``), else the
+        default sender of its alias domain or of the server, under the
+        company's name. Without any of them the requests are not sent:
+        Odoo would send them from the user's own address.
+
+        :raise UserError: when ``company`` has no address to send from
+        """
+        if company.email_formatted:
+            return company.email_formatted
+        default_from = (
+            self.env["ir.mail_server"].with_company(company)._get_default_from_address()
+        )
+        if default_from:
+            return tools.formataddr((company.name, default_from))
+        raise UserError(
+            self.env._(
+                "%s has no e-mail address to send the consent requests from: set "
+                "the company's e-mail address (Settings → Companies) or an "
+                "alias domain first.",
+                company.name,
+            )
+        )
 
     # ------------------------------------------------------------------
     # The public page (called as superuser on the signed request only)

@@ -72,11 +72,15 @@ class GdprConsentText(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Values checked first: the checks below read them.
+        vals_list = self._gdpr_check_values(vals_list)
         for vals in vals_list:
             self._check_attachment_value(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        # Values checked first: the checks below read them.
+        vals = self._gdpr_check_values([vals])[0]
         self._gdpr_check_company_move(vals)
         self._check_attachment_value(vals)
         return super().write(vals)

@@ -86,6 +86,8 @@ class GdprInformationNotice(models.Model):
             notice.record_count = counts.get(notice._origin, 0)
 
     def write(self, vals):
+        # Values checked first: the checks below read them.
+        vals = self._gdpr_check_values([vals])[0]
         self._gdpr_check_company_move(vals)
         self._check_given_notice_write(vals)
         return super().write(vals)

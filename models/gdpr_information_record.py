@@ -199,6 +199,8 @@ class GdprInformationRecord(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Values checked first: the checks below read them.
+        vals_list = self._gdpr_check_values(vals_list)
         for vals in vals_list:
             # The snapshot always comes from the notice, never from the caller.
             vals.pop("body", None)
@@ -206,6 +208,8 @@ class GdprInformationRecord(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # Values checked first: the checks below read them.
+        vals = self._gdpr_check_values([vals])[0]
         self._gdpr_check_company_move(vals)
         self._check_source_access([vals])
         return super().write(vals)

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..utils import is_blank
+from .gdpr_value_check_mixin import _is_id
 
 LEGAL_BASES = [
     ("a", "Art. 6(1)(a) – consent"),
@@ -304,7 +305,8 @@ class GdprProcessingActivity(models.Model):
             agreements._gdpr_check_activities_logged()
         if "register_id" in vals:
             register = self.env["gdpr.processing.register"].browse(
-                vals["register_id"] if isinstance(vals["register_id"], int) else ()
+                # An id only: other values are refused by the value checks.
+                vals["register_id"] if _is_id(vals["register_id"]) else ()
             )
             moved = self.filtered(lambda a: a.company_id != register.company_id)
             if register.exists() and moved:

@@ -16,6 +16,13 @@ TEXT_LIMITS = {"char": 1000, "text": 10000, "html": 100000}
 X2MANY_COMMANDS = range(7)
 
 
+class CheckedValues(dict):
+    """Values :meth:`GdprValueCheckMixin._gdpr_check_values` returned: not
+    checked again. A model whose ``create``/``write`` reads the values before
+    calling ``super()`` checks them first, and the mixin then takes them as
+    they are (no second existence query)."""
+
+
 def _is_id(value):
     return isinstance(value, models.BaseModel) or (
         isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
@@ -156,6 +163,12 @@ class GdprValueCheckMixin(models.AbstractModel):
     def write(self, vals):
         return super().write(self._gdpr_check_values([vals])[0])
 
+    def onchange(self, values, field_names, fields_spec):
+        # The form names the records of its relational fields (as superuser,
+        # in Odoo's core): refuse those the user cannot read first.
+        self._gdpr_check_onchange_readable(values)
+        return super().onchange(values, field_names, fields_spec)
+
     # ------------------------------------------------------------------
     # Types, lengths and ids
     # ------------------------------------------------------------------
@@ -167,14 +180,80 @@ class GdprValueCheckMixin(models.AbstractModel):
         :return: ``vals_list`` with the values cast as the ORM casts them
         :raise ValidationError: naming the field and the expected type
         """
+        if all(isinstance(vals, CheckedValues) for vals in vals_list):
+            return vals_list
         checked = []
         for vals in vals_list:
-            cast = {}
+            if isinstance(vals, CheckedValues):
+                checked.append(vals)
+                continue
+            cast = CheckedValues()
             for fname, value in vals.items():
                 cast[fname] = self._gdpr_check_value(fname, value)
+                if self._fields[fname].type in ("one2many", "many2many"):
+                    cast[fname] = self._gdpr_check_commands(
+                        self._fields[fname], cast[fname]
+                    )
             checked.append(cast)
         self._gdpr_check_ids_exist(checked)
         return checked
+
+    @api.model
+    def _gdpr_check_commands(self, field, commands):
+        """``commands`` of x2many ``field`` with the values of their create
+        and update commands checked against the fields of the comodel (of a
+        comodel without this mixin: its fields and their types), in one call
+        per comodel.
+
+        :raise ValidationError: naming the comodel's field
+        """
+        if not isinstance(commands, (list, tuple)):
+            return commands
+        positions = [
+            index
+            for index, command in enumerate(commands)
+            if isinstance(command, (list, tuple)) and command and command[0] in (0, 1)
+        ]
+        if not positions:
+            return commands
+        Comodel = self.env[field.comodel_name]
+        nested = [commands[index][2] for index in positions]
+        if hasattr(Comodel, "_gdpr_check_values"):
+            nested = Comodel._gdpr_check_values(nested)
+        else:
+            for vals in nested:
+                self._gdpr_check_foreign_values(Comodel, vals)
+        commands = list(commands)
+        for index, vals in zip(positions, nested, strict=True):
+            commands[index] = (commands[index][0], commands[index][1], vals)
+        return commands
+
+    @api.model
+    def _gdpr_check_foreign_values(self, Comodel, vals):
+        """Refuse unknown fields and values of the wrong type in ``vals`` of
+        ``Comodel``, a model without this mixin (an attachment created in a
+        line of a GDPR record)."""
+        for fname, value in vals.items():
+            field = Comodel._fields.get(fname)
+            if field and field.type == "binary" and isinstance(value, bytes):
+                # The bytes themselves (an attachment's raw content).
+                continue
+            try:
+                valid = field is not None and (
+                    value is None or _cast(field, value, Comodel) is not None
+                )
+            except (TypeError, ValueError, OverflowError, binascii.Error):
+                valid = False
+            if not valid:
+                raise ValidationError(
+                    self.env._(
+                        "“%(value)s” is not a valid value for “%(field)s” of "
+                        "%(model)s.",
+                        value=str(value)[:50],
+                        field=field._description_string(self.env) if field else fname,
+                        model=Comodel._description,
+                    )
+                )
 
     @api.model
     def _gdpr_check_value(self, fname, value):
@@ -330,6 +409,57 @@ class GdprValueCheckMixin(models.AbstractModel):
                 raise AccessError(
                     message
                     or self.env._("You cannot link a record that you cannot read.")
+                )
+
+    def _gdpr_check_onchange_readable(self, values, context_defaults=True):
+        """Refuse an onchange whose values (or context defaults) name a record
+        the user cannot read: the form would show its name (SPEC 8).
+
+        The records the saved record already links are not checked again (the
+        form of a readable record shows them anyway); the values of lines are
+        checked against the lines' model.
+
+        :raise AccessError: naming nothing of the records
+        """
+        if self.env.su:
+            return
+        values = dict(values)
+        for key, value in self.env.context.items() if context_defaults else ():
+            if key.startswith("default_") and key[8:] not in values:
+                values[key[8:]] = value
+        ids = defaultdict(set)
+        for fname, value in values.items():
+            field = self._fields.get(fname)
+            if not field or not field.relational or not value:
+                continue
+            if field.type == "many2one":
+                found = {record_id(value)}
+            else:
+                found = set(_relational_ids(field, value))
+                Comodel = self.env[field.comodel_name]
+                if hasattr(Comodel, "_gdpr_check_onchange_readable") and isinstance(
+                    value, (list, tuple)
+                ):
+                    for command in value:
+                        if (
+                            isinstance(command, (list, tuple))
+                            and len(command) > 2
+                            and command[0] in (0, 1)
+                            and isinstance(command[2], dict)
+                        ):
+                            Comodel._gdpr_check_onchange_readable(
+                                command[2], context_defaults=False
+                            )
+            if self:
+                found -= set(self[fname]._origin.ids)
+            ids[field.comodel_name].update(
+                rid for rid in found if rid and 0 < rid <= MAX_ID
+            )
+        for comodel, record_ids in ids.items():
+            records = self.env[comodel].browse(record_ids).exists()
+            if records and records._filtered_access("read") != records:
+                raise AccessError(
+                    self.env._("You cannot link a record that you cannot read.")
                 )
 
     @api.model

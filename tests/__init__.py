@@ -7,6 +7,7 @@ from . import test_crm_gdpr_evidence_attacks
 from . import test_crm_gdpr_evidence_log
 from . import test_crm_gdpr_evidence_rpc
 from . import test_crm_gdpr_hostile_input
+from . import test_crm_gdpr_inputs23_attacks
 from . import test_crm_gdpr_multicompany
 from . import test_crm_gdpr_polish
 from . import test_crm_gdpr_processor_attacks

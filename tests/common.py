@@ -105,7 +105,10 @@ class GdprCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
-        cls.company_2 = cls.env["res.company"].create({"name": "GDPR Second Company"})
+        # Its consent requests are sent from its own address.
+        cls.company_2 = cls.env["res.company"].create(
+            {"name": "GDPR Second Company", "email": "info@second.example.com"}
+        )
         cls.user_internal = new_test_user(
             cls.env, login="gdpr_internal", groups="base.group_user", name="Internal"
         )

@@ -6,6 +6,7 @@ class GdprAccessReportWizard(models.TransientModel):
 
     _name = "gdpr.access.report.wizard"
     _description = "GDPR Access Report Language"
+    _inherit = ["gdpr.value.check.mixin"]
 
     @api.model
     def _get_lang_selection(self):

@@ -7,6 +7,7 @@ from ..models.gdpr_consent import CONTACT_KINDS
 class GdprConsentBulkGrant(models.TransientModel):
     _name = "gdpr.consent.bulk.grant"
     _description = "GDPR Consents: Bulk Grant"
+    _inherit = ["gdpr.value.check.mixin"]
 
     partner_ids = fields.Many2many("res.partner", string="Consent Givers")
     lead_id = fields.Many2one(

@@ -7,6 +7,7 @@ from ..models.gdpr_consent import CONTACT_KINDS
 class GdprConsentBulkGrantLine(models.TransientModel):
     _name = "gdpr.consent.bulk.grant.line"
     _description = "GDPR Consents: Bulk Grant Line"
+    _inherit = ["gdpr.value.check.mixin"]
     _order = "category_id, id"
 
     wizard_id = fields.Many2one(

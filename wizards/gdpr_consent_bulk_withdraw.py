@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 class GdprConsentBulkWithdraw(models.TransientModel):
     _name = "gdpr.consent.bulk.withdraw"
     _description = "GDPR Consents: Bulk Withdrawal"
+    _inherit = ["gdpr.value.check.mixin"]
 
     partner_ids = fields.Many2many("res.partner", string="Consent Givers")
     lead_ids = fields.Many2many(

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 class GdprConsentBulkWithdrawLine(models.TransientModel):
     _name = "gdpr.consent.bulk.withdraw.line"
     _description = "GDPR Consents: Bulk Withdrawal Line"
+    _inherit = ["gdpr.value.check.mixin"]
     _order = "id"
 
     wizard_id = fields.Many2one(

@@ -9,6 +9,7 @@ class GdprConsentRequestWizard(models.TransientModel):
 
     _name = "gdpr.consent.request.wizard"
     _description = "GDPR: Ask for Consent by E-mail"
+    _inherit = ["gdpr.value.check.mixin"]
 
     partner_ids = fields.Many2many("res.partner", string="Contacts")
     lead_ids = fields.Many2many("crm.lead", string="Leads")

@@ -22,6 +22,10 @@ ADDRESS = re.compile(
     r"[\w!#$%&'*+/=?^`{|}~.-]+@(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[\w-]+)"
 )
 LOCAL_LIMIT, DOMAIN_LIMIT, ADDRESS_LIMIT = 64, 255, 254
+# A pasted list holds the export of a whole mailing system (about 500,000
+# addresses); the previews their first addresses, one per line.
+PASTED_LIMIT = 25_000_000
+PREVIEW_CHARACTERS = PREVIEW_LIMIT * (ADDRESS_LIMIT + 1)
 # What the user gives; changing it after the preview asks for a new one.
 INPUT_FIELDS = ("file", "filename", "pasted", "category_ids")
 # What the preview found: computed by the server only.
@@ -70,6 +74,12 @@ class GdprConsentWithdrawImport(models.TransientModel):
 
     _name = "gdpr.consent.withdraw.import"
     _description = "GDPR: Import of Unsubscribed Addresses"
+    _inherit = ["gdpr.value.check.mixin"]
+    _gdpr_text_limits = {
+        "pasted": PASTED_LIMIT,
+        "matched_preview": PREVIEW_CHARACTERS,
+        "unmatched_preview": PREVIEW_CHARACTERS,
+    }
 
     file = fields.Binary(help="CSV or XLSX export of the addresses.")
     filename = fields.Char()
