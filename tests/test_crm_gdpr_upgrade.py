@@ -424,6 +424,21 @@ class TestCrmGdprUpgrade(CrmGdprUpgradeCommon):
             ),
             [(self._manifest_version(),)],
         )
+        # The officers' rule on background jobs, in a noupdate block, is
+        # rewritten by the migration as the security file declares it.
+        self.assertEqual(
+            self._query(
+                "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d "
+                "ON d.model = 'ir.rule' AND d.res_id = r.id "
+                "WHERE d.module = 'crm_gdpr' AND d.name = 'gdpr_bulk_job_rule_officer'"
+            ),
+            [
+                (
+                    "[('allowed_company_ids', 'not any', "
+                    "[('id', 'not in', company_ids)])]",
+                )
+            ],
+        )
         # One "recorded at upgrade" event per consent and breach, and the
         # chains verify.
         for table, model in (
