@@ -2,12 +2,17 @@
 models, wizards and controllers share. No model lives here."""
 
 import re
+import unicodedata
 
 from odoo import models, tools
 
-# Characters that show nothing (zero-width spaces and joiners, word joiner,
-# byte order mark, soft hyphen): a text of them and of spaces is blank.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that show nothing: every format character (Unicode category
+# Cf: zero-width spaces and joiners, word joiner, byte order mark, soft
+# hyphen, direction marks and overrides, tags) and control character (Cc),
+# and the blank letters of Hangul, Braille and Mongolian. A text of them and
+# of spaces is blank.
+INVISIBLE_CATEGORIES = ("Cc", "Cf")
+BLANK_LETTERS = frozenset("\u115f\u1160\u180e\u2800\u3164\uffa0")
 
 # A plain ASCII address ("anna.kowalska@example.com"): what most exports of
 # mailing systems hold. email_normalize() parses every value as an RFC 2822
@@ -23,7 +28,12 @@ def is_blank(text):
     """Whether ``text`` says nothing: empty, spaces (no-break spaces
     included) or invisible characters only. Required reasons and texts are
     checked with it."""
-    return not (text or "").translate(INVISIBLE).strip()
+    return all(
+        char.isspace()
+        or char in BLANK_LETTERS
+        or unicodedata.category(char) in INVISIBLE_CATEGORIES
+        for char in text or ""
+    )
 
 
 def record_id(value):

@@ -315,10 +315,12 @@ class GdprInformationRecord(models.Model):
             super()._gdpr_evidence_transition_errors(before, after, event_type)
         )
         erasing = event_type == "information_anonymized"
+        # A partner merge moves the record to the contact that stays.
+        merging = event_type == "information_merged"
         if (
             before.get("person") != after.get("person")
             and before.get("person")
-            and not (erasing and after.get("person") is None)
+            and not (merging or (erasing and after.get("person") is None))
         ):
             broken.add("person")
         if before.get("lead") != after.get("lead") and not (

@@ -165,6 +165,9 @@ class GdprProcessingActivity(models.Model):
         "agreement_id",
         string="Processor Agreements",
         check_company=True,
+        # A copy is a new activity: no signed agreement serves it until the
+        # DPO links one (a logged change of the agreement).
+        copy=False,
         help="The agreements with the processors this activity uses.",
     )
     dpia_ids = fields.One2many("gdpr.dpia", "activity_id", string="Impact Assessments")

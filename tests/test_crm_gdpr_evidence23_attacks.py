@@ -169,7 +169,16 @@ class TestEvidence23Attacks(GdprAgreementCommon):
 
     def test_f4_invisible_or_non_text_reason_refused(self):
         agreement = self._in_force()
-        for reason in ("\u200b\u200b", "\u00a0\u3000"):
+        # Second pass, G1: blank letters (Hangul, Braille), the Mongolian
+        # vowel separator, a direction override and a tag space.
+        for reason in (
+            "\u200b\u200b",
+            "\u00a0\u3000",
+            "\u3164",
+            "\u2800\u115f",
+            "\u180e\u202e",
+            "\U000e0020",
+        ):
             with self.assertRaisesRegex(ValidationError, "Give the reason"):
                 self._wizard(agreement, termination_reason=reason)
         for reason in (5, ["a"]):
@@ -261,6 +270,78 @@ class TestEvidence23Attacks(GdprAgreementCommon):
         Merge._merge((self.processor | duplicate).ids, self.processor)
         self.assertFalse(duplicate.exists())
         self.assertEqual(agreement.processor_id, self.processor)
+        self.assertTrue(self._verify()["ok"])
+
+    def test_g3_partner_merge_moves_breaches_and_information_records_logged(self):
+        """Second pass, G3: Odoo's merge rewrote a breach's processor and an
+        information record's person with SQL, and verify_chain then failed.
+        Both moves are now recorded (note and event) and the chain holds."""
+        person, person_dup = self.env["res.partner"].create(
+            [{"name": "Jan Kowalski"}, {"name": "Jan Kowalski (dup)"}]
+        )
+        host, host_dup = self.env["res.partner"].create(
+            [{"name": "Mail Host", "is_company": True}, {"name": "Mail Host (dup)"}]
+        )
+        notice = self.env["gdpr.information.notice"].create(
+            {
+                "name": "Notice",
+                "body": "<p>How we process your data.</p>",
+                "date_start": "2020-01-01",
+            }
+        )
+        record = self.env["gdpr.information.record"].create(
+            {"partner_id": person_dup.id, "notice_id": notice.id, "method": "in_person"}
+        )
+        breach = (
+            self.env["gdpr.breach"]
+            .with_user(self.user_officer)
+            .create(
+                {
+                    "dpo_id": self.dpo.id,
+                    "processor_id": host_dup.id,
+                    "date_breach": "2026-03-01",
+                    "date_discovered": "2026-03-02 09:00:00",
+                    "nature": "Mailbox of the processor read by a stranger",
+                    "risk_level": "risk",
+                }
+            )
+        )
+        self.assertTrue(self._verify()["ok"])
+        Merge = self.env["base.partner.merge.automatic.wizard"]
+        Merge._merge((person | person_dup).ids, person, extra_checks=False)
+        Merge._merge((host | host_dup).ids, host, extra_checks=False)
+        self.assertEqual(record.partner_id, person)
+        self.assertEqual(breach.processor_id, host)
+        events = self.Event.search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", "gdpr.information.record"),
+                ("res_id", "=", record.id),
+                "&",
+                ("res_model", "=", "gdpr.breach"),
+                ("res_id", "=", breach.id),
+            ],
+            order="sequence",
+        )
+        self.assertEqual(
+            events.mapped("event_type")[-2:], ["information_merged", "breach_updated"]
+        )
+        for moved in (record, breach):
+            self.assertIn("Partner merge", moved.message_ids[0].body)
+        self.assertTrue(self._verify()["ok"], self._verify())
+
+    def test_g2_copied_activity_is_served_by_no_agreement(self):
+        """Second pass, G2: copying an activity (or its register) linked the
+        copy to every agreement serving the original, terminated ones too."""
+        agreement = self._in_force()
+        events = self.Event.search_count([("res_model", "=", agreement._name)])
+        copy = self.activity.copy()
+        self.assertFalse(copy.processor_agreement_ids)
+        self.assertEqual(agreement.processing_activity_ids, self.activity)
+        self.assertEqual(
+            self.Event.search_count([("res_model", "=", agreement._name)]), events
+        )
         self.assertTrue(self._verify()["ok"])
 
     def test_f9_agreement_and_dpia_wrong_types(self):

@@ -2,6 +2,14 @@ from markupsafe import Markup
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+
+# Evidence records naming partners that Odoo's merge rewrites with SQL, and
+# the event that records the move (consents are handled on their own).
+MERGE_LOGGED = (
+    ("gdpr.breach", ("dpo_id", "notifier_id", "processor_id"), "breach_updated"),
+    ("gdpr.information.record", ("partner_id",), "information_merged"),
+)
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -30,9 +38,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         before = {
             consent.id: (consent.partner_id, consent.address_id) for consent in consents
         }
+        logged = self._gdpr_merged_records(partners)
         res = super()._merge(
             partner_ids, dst_partner=dst_partner, extra_checks=extra_checks
         )
+        self._gdpr_log_merged_records(logged)
         consents.invalidate_recordset()
         moved = consents.filtered(
             lambda consent: (
@@ -56,6 +66,51 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             )
         self.env["gdpr.evidence.event"]._gdpr_append(moved, "consent_merged")
         return res
+
+    def _gdpr_merged_records(self, partners):
+        """The breaches and information records naming ``partners``, with
+        the partners they name before the merge."""
+        logged = []
+        for model, fnames, event_type in MERGE_LOGGED:
+            # sudo: the merge moves every record of the partners, whoever may
+            # read them; only those records are touched.
+            Model = self.env[model].sudo().with_context(active_test=False)
+            records = Model.search(
+                expression.OR([[(fname, "in", partners.ids)] for fname in fnames])
+            )
+            before = {row["id"]: row for row in records.read(fnames, load=None)}
+            logged.append((records, fnames, event_type, before))
+        return logged
+
+    def _gdpr_log_merged_records(self, logged):
+        """Record each move of :meth:`_gdpr_merged_records` in the chatter
+        and the evidence log."""
+        for records, fnames, event_type, before in logged:
+            records.invalidate_recordset()
+            after = {row["id"]: row for row in records.read(fnames, load=None)}
+            moved = records.filtered(lambda r, a=after, b=before: a[r.id] != b[r.id])
+            for record in moved:
+                changed = [
+                    fname
+                    for fname in fnames
+                    if after[record.id][fname] != before[record.id][fname]
+                ]
+                record.message_post(
+                    body=self.env._(
+                        "Partner merge: %(fields)s moved to the contact that "
+                        "stays (#%(new)s).",
+                        fields=", ".join(
+                            record._fields[fname]._description_string(self.env)
+                            for fname in changed
+                        ),
+                        new=", #".join(
+                            str(after[record.id][fname]) for fname in changed
+                        ),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                    author_id=self.env.user.partner_id.id,
+                )
+            self.env["gdpr.evidence.event"]._gdpr_append(moved, event_type)
 
     def _gdpr_check_bound_partners(self, partner_ids, dst_partner):
         """Refuse merging away a partner bound by an agreement that was in
