@@ -8,12 +8,12 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import GdprAgreementCommon, GdprDpiaCommon
+from .common import GdprAgreementCommon, GdprDpiaCommon, GdprEvidenceLogCase
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-04-15 10:00:00")
-class TestEvidence23Attacks(GdprAgreementCommon):
+class TestEvidence23Attacks(GdprEvidenceLogCase, GdprAgreementCommon):
     _create_dpia = GdprDpiaCommon._create
 
     @classmethod
@@ -53,12 +53,6 @@ class TestEvidence23Attacks(GdprAgreementCommon):
         agreement.action_confirm()
         return agreement
 
-    def _events(self, records):
-        return self.Event.search(
-            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-            order="sequence",
-        )
-
     def _verify(self, company=None):
         self.env.flush_all()
         self.env.invalidate_all()
@@ -66,17 +60,6 @@ class TestEvidence23Attacks(GdprAgreementCommon):
             company or self.company
         )
         return result
-
-    def _tampered(self, query):
-        """verify_chain's mismatch after ``query``, which is rolled back."""
-        self.env.flush_all()
-        self.env.cr.execute("SAVEPOINT tamper")
-        self.env.cr.execute(query)
-        result = self._verify()
-        self.env.cr.execute("ROLLBACK TO SAVEPOINT tamper")
-        self.env.invalidate_all()
-        self.assertFalse(result["ok"], "the change went unnoticed")
-        return result["mismatch"]
 
     def _wizard(self, agreement, user=None, **vals):
         return (
