@@ -3,6 +3,7 @@ models, wizards and controllers share. No model lives here."""
 
 import re
 import unicodedata
+from contextlib import contextmanager
 
 from odoo import models, tools
 
@@ -22,6 +23,18 @@ PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*"
     r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+
+
+@contextmanager
+def context_var_set(var, value=True):
+    """Set the ContextVar ``var`` to ``value`` in the block. Server code marks
+    what it writes itself with one: unlike a context key, an RPC client
+    cannot send it."""
+    token = var.set(value)
+    try:
+        yield
+    finally:
+        var.reset(token)
 
 
 def is_blank(text):

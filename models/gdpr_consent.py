@@ -10,7 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from ..utils import active_lang, normalize_email
+from ..utils import active_lang, context_var_set, normalize_email
 from .gdpr_evidence_mixin import evidence_exception
 from .gdpr_jobs import process_groups
 
@@ -61,15 +61,10 @@ def _blacklist_sync(emails):
         _BLACKLIST_SYNC.reset(token)
 
 
-@contextmanager
 def self_service():
     """Let server code write the moment, IP address and browser of the
     person's own act (the public pages, see ``controllers/main.py``)."""
-    token = _SELF_SERVICE.set(True)
-    try:
-        yield
-    finally:
-        _SELF_SERVICE.reset(token)
+    return context_var_set(_SELF_SERVICE)
 
 
 class GdprConsent(models.Model):

@@ -1,12 +1,11 @@
 import contextvars
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..utils import active_lang, normalize_email, record_id
+from ..utils import active_lang, context_var_set, normalize_email, record_id
 
 # The request's link is valid this many days unless the system parameter
 # says otherwise.
@@ -32,13 +31,8 @@ SENT_LOCKED_FIELDS = ("partner_id", "lead_id", "text_ids", "company_id")
 _SERVER_WRITE = contextvars.ContextVar("crm_gdpr_request_server", default=False)
 
 
-@contextmanager
 def _server_write():
-    token = _SERVER_WRITE.set(True)
-    try:
-        yield
-    finally:
-        _SERVER_WRITE.reset(token)
+    return context_var_set(_SERVER_WRITE)
 
 
 class GdprConsentRequest(models.Model):

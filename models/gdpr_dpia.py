@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from ..utils import record_id
+from ..utils import context_var_set, record_id
 from .gdpr_dpia_risk import LEVELS, risk_level
 
 # The responsible person's reminder falls due this long before the review.
@@ -677,11 +677,8 @@ class GdprDpia(models.Model):
             raise UserError(
                 _("Impact assessment %s is not decided: edit it instead.", self.name)
             )
-        token = _REVIEWING.set(True)
-        try:
+        with context_var_set(_REVIEWING):
             review = self.create(self._get_review_values())
-        finally:
-            _REVIEWING.reset(token)
         self.message_post(
             body=_("Review started in impact assessment %s.", review.name),
             subtype_xmlid="mail.mt_note",

@@ -3,12 +3,11 @@ import contextvars
 import csv
 import io
 import re
-from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..utils import normalize_email
+from ..utils import context_var_set, normalize_email
 
 # Header names of the e-mail column in the exports of common mailing systems
 # (Mailchimp "Email Address", Brevo "EMAIL", FreshMail "email", ...).
@@ -46,13 +45,8 @@ RESULT_FIELDS = (
 _SERVER_WRITE = contextvars.ContextVar("crm_gdpr_import_server", default=False)
 
 
-@contextmanager
 def _server_write():
-    token = _SERVER_WRITE.set(True)
-    try:
-        yield
-    finally:
-        _SERVER_WRITE.reset(token)
+    return context_var_set(_SERVER_WRITE)
 
 
 def valid_address(email):
